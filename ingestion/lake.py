@@ -68,3 +68,27 @@ def raw_path(landing_dir: Path, spec: ReportSpec, seller_id: str, document_id: s
 def row_columns(spec: ReportSpec) -> tuple[tuple[str, str], ...]:
     """(name, DuckDB type) of every column a lake file of this report holds."""
     return tuple((c.name, DUCKDB_TYPES[c.type]) for c in spec.stored_columns) + ROW_METADATA
+
+
+def empty_path(lake_dir: Path, report: str) -> Path:
+    return report_dir(lake_dir, report) / "_empty.parquet"
+
+
+def ensure_lake(lake_dir: Path) -> None:
+    """Create the zero-row schema file of every report and of the documents table, once."""
+    import duckdb
+
+    from .catalog import REPORTS
+
+    tables = [(spec.name, row_columns(spec)) for spec in REPORTS] + [(DOCUMENTS, DOCUMENT_COLUMNS)]
+    missing = [(name, cols) for name, cols in tables if not empty_path(lake_dir, name).exists()]
+    if not missing:
+        return
+    with duckdb.connect() as con:
+        for name, cols in missing:
+            target = empty_path(lake_dir, name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            select = ", ".join(f"CAST(NULL AS {typ}) AS {col}" for col, typ in cols)
+            tmp = target.with_suffix(".tmp")
+            con.execute(f"COPY (SELECT {select} LIMIT 0) TO '{tmp}' (FORMAT parquet)")
+            tmp.replace(target)
