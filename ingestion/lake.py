@@ -50,7 +50,9 @@ def report_dir(lake_dir: Path, report: str) -> Path:
     return lake_dir / f"report={report}"
 
 
-def rows_path(lake_dir: Path, spec: ReportSpec, seller_id: str, marketplace_id: str, document_id: str) -> Path:
+def rows_path(
+    lake_dir: Path, spec: ReportSpec, seller_id: str, marketplace_id: str, document_id: str
+) -> Path:
     return (
         report_dir(lake_dir, spec.name) / f"seller_id={seller_id}" / f"marketplace_id={marketplace_id}"
         / f"{document_id}.parquet"

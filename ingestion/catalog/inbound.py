@@ -30,7 +30,7 @@ INBOUND_SHIPMENTS = ReportSpec(
 INBOUND_SHIPMENT_ITEMS = ReportSpec(
     name="inbound_shipment_items",
     report_type="FBAUDIT_INBOUND_SHIPMENT_ITEMS",
-    description="Inbound shipment lines (getShipmentItemsByShipmentId): units shipped and received per FNSKU.",
+    description="Inbound shipment lines (getShipmentItemsByShipmentId): units shipped, received per FNSKU.",
     columns=(
         Column("ShipmentId", "shipment_id"),
         Column("SellerSKU", "sku"),

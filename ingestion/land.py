@@ -1,0 +1,176 @@
+"""Land report documents into the lake, exactly as ingestion/lake.py lays it out.
+
+Per document: raw bytes kept (gzip) under landing/, one Parquet file per (document, marketplace), then the
+documents row, written last: it is the commit marker. Every file is written to a temp name and renamed.
+A document already landed for the seller (same sha256) is a no-op. A file that fails goes to quarantine/
+with a readable error file, and nothing of it is left in the lake."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+
+from . import lake
+from .catalog import marketplace
+from .parse import ParsedDocument, ParseError, parse_document
+from .settings import Settings
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class LandingResult:
+    path: Path
+    status: Literal["landed", "duplicate", "quarantined"]
+    report: str | None
+    seller_id: str
+    marketplace_id: str
+    document_id: str | None
+    rows: int  # rows written by this call (0 for a duplicate or a quarantined file)
+    error: str | None
+
+    def describe(self) -> str:
+        """The one-line progress message for this file."""
+        if self.status == "landed":
+            return f"landed {self.report} {self.rows:,} rows from {self.path}"
+        if self.status == "duplicate":
+            return f"duplicate {self.report} {self.path} (already landed as {self.document_id})"
+        return f"quarantined {self.path}: {(self.error or '').splitlines()[0]}"
+
+
+def land_file(path: Path, *, seller_id: str, marketplace_code: str, settings: Settings,
+              created_at: datetime | None = None, load_source: str = "file", source_name: str | None = None,
+              covers: tuple[date, date] | None = None) -> LandingResult:
+    """Land one document. Bad input is quarantined, never raised; unknown `marketplace_code` raises."""
+    path = Path(path)
+    mp = marketplace(marketplace_code)
+    data = path.read_bytes()
+    document_id = hashlib.sha256(data).hexdigest()
+    result = dict(path=path, seller_id=seller_id, marketplace_id=mp.marketplace_id, document_id=document_id)
+    lake.ensure_lake(settings.lake_dir)
+    documents_file = lake.document_path(settings.lake_dir, seller_id, document_id)
+    if documents_file.exists():
+        query = f"SELECT report FROM read_parquet('{documents_file}', hive_partitioning = false)"
+        report = duckdb.sql(query).fetchone()[0]
+        return LandingResult(**result, status="duplicate", report=report, rows=0, error=None)
+    with duckdb.connect() as con:
+        try:
+            doc = parse_document(data, file_name=str(path), seller_id=seller_id, marketplace_code=mp.code,
+                                 document_id=document_id, con=con)
+        except ParseError as exc:
+            return quarantine(path, str(exc), seller_id=seller_id, marketplace_id=mp.marketplace_id,
+                              settings=settings)
+        _write_atomic(lake.raw_path(settings.landing_dir, doc.spec, seller_id, document_id),
+                      lambda tmp: tmp.write_bytes(gzip.compress(data, mtime=0)))
+        for (market,) in doc.rows.aggregate("marketplace_id").fetchall():
+            target = lake.rows_path(settings.lake_dir, doc.spec, seller_id, market, document_id)
+            rows = doc.rows.filter(f"marketplace_id = '{market}'")
+            _write_atomic(target, lambda tmp, rows=rows: rows.write_parquet(str(tmp)))
+        _write_document_row(con, doc, documents_file, seller_id=seller_id, marketplace_id=mp.marketplace_id,
+                            created_at=created_at or datetime.fromtimestamp(path.stat().st_mtime, UTC),
+                            load_source=load_source, source_name=source_name or path.name, covers=covers)
+    return LandingResult(**result, status="landed", report=doc.spec.name, rows=doc.row_count, error=None)
+
+
+def land_paths(paths: Iterable[Path], *, seller_id: str, marketplace_code: str, settings: Settings,
+               progress: Progress | None = None) -> list[LandingResult]:
+    """Land files and folders (recursively); every file is attempted even when some fail."""
+    paths = [Path(p) for p in paths]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
+    files = [f for p in paths for f in (_files_under(p) if p.is_dir() else [p])]
+    return [_report(land_file(f, seller_id=seller_id, marketplace_code=marketplace_code, settings=settings),
+                    progress) for f in files]
+
+
+def land_inbox(settings: Settings, progress: Progress | None = None) -> list[LandingResult]:
+    """Land every file under inbox/<seller_id>/<CODE>/. Files stay where they are: re-runs are no-ops."""
+    results = []
+    for seller_dir in _subdirs(settings.inbox_dir):
+        for market_dir in _subdirs(seller_dir):
+            files = _files_under(market_dir)
+            try:
+                marketplace(market_dir.name)
+            except ValueError as exc:
+                message = (f"{market_dir}: the folder name is not a marketplace code ({exc})\n"
+                           f"What to do: move the files to {settings.inbox_dir}/{seller_dir.name}/<CODE>/")
+                results += [_report(quarantine(f, message, seller_id=seller_dir.name, marketplace_id="",
+                                               settings=settings), progress) for f in files]
+                continue
+            results += land_paths(files, seller_id=seller_dir.name, marketplace_code=market_dir.name,
+                                  settings=settings, progress=progress)
+    return results
+
+
+def quarantine(path: Path, message: str, *, seller_id: str, marketplace_id: str,
+               settings: Settings) -> LandingResult:
+    """Copy the file to quarantine/<UTC stamp>-<name> beside <same>.error.txt (once per identical file)."""
+    qdir = settings.quarantine_dir
+    qdir.mkdir(parents=True, exist_ok=True)
+    data = path.read_bytes()
+    already = [q for q in qdir.glob(f"*-{path.name}") if q.read_bytes() == data]
+    if not already:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = qdir / f"{stamp}-{path.name}"
+        _write_atomic(target.with_name(target.name + ".error.txt"),
+                      lambda tmp: tmp.write_text(f"{message}\n", encoding="utf-8"))
+        _write_atomic(target, lambda tmp: shutil.copyfile(path, tmp))
+    return LandingResult(path=path, status="quarantined", report=None, seller_id=seller_id,
+                         marketplace_id=marketplace_id, document_id=None, rows=0, error=message)
+
+
+def _write_document_row(con: duckdb.DuckDBPyConnection, doc: ParsedDocument, target: Path, *,
+                        seller_id: str, marketplace_id: str, created_at: datetime,
+                        load_source: str, source_name: str, covers: tuple[date, date] | None) -> None:
+    covers_from, covers_to = covers or (doc.covers_from, doc.covers_to)
+    values = {
+        "document_id": target.stem,
+        "report": doc.spec.name, "report_type": doc.spec.report_type, "seller_id": seller_id,
+        "marketplace_id": marketplace_id, "scope": doc.scope,
+        "covers_from": covers_from, "covers_to": covers_to,
+        "created_at": _naive_utc(created_at), "landed_at": _naive_utc(datetime.now(UTC)),
+        "load_source": load_source, "source_name": source_name, "encoding": doc.encoding,
+        "row_count": doc.row_count,
+    }
+    select = ", ".join(f"CAST(? AS {typ}) AS {name}" for name, typ in lake.DOCUMENT_COLUMNS)
+    params = [values[name] for name, _ in lake.DOCUMENT_COLUMNS]
+    _write_atomic(target, lambda tmp: con.execute(
+        f"COPY (SELECT {select}) TO '{tmp}' (FORMAT parquet)", params))
+
+
+def _write_atomic(target: Path, write: Callable[[Path], object]) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _report(result: LandingResult, progress: Progress | None) -> LandingResult:
+    if progress:
+        progress(result.describe())
+    return result
+
+
+def _files_under(folder: Path) -> list[Path]:
+    return sorted(f for f in folder.rglob("*") if f.is_file() and not f.name.startswith("."))
+
+
+def _subdirs(folder: Path) -> list[Path]:
+    return sorted(d for d in folder.iterdir() if d.is_dir()) if folder.is_dir() else []

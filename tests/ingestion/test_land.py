@@ -1,0 +1,162 @@
+import gzip
+import hashlib
+import shutil
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingestion import lake
+from ingestion.catalog import get
+from ingestion.land import land_file, land_inbox, land_paths
+
+LEDGER = "ledger_detail/ledger_detail_na.tsv"
+
+
+def read(pattern: Path) -> list[dict]:
+    rel = duckdb.sql(f"SELECT * FROM read_parquet('{pattern}', hive_partitioning = false)")
+    return [dict(zip(rel.columns, r, strict=True)) for r in rel.fetchall()]
+
+
+def lake_files(settings) -> dict[Path, float]:
+    return {p: p.stat().st_mtime_ns for p in settings.data_dir.rglob("*") if p.is_file()}
+
+
+def test_landing_writes_raw_bytes_rows_and_the_document_row(settings, reports_dir):
+    path = reports_dir / "reimbursements/reimbursements_us.tsv"
+    result = land_file(path, seller_id="S1", marketplace_code="US", settings=settings,
+                       created_at=datetime(2026, 8, 10, 9, 0, tzinfo=UTC), load_source="sp_api",
+                       source_name="50012345678", covers=(date(2026, 8, 1), date(2026, 8, 10)))
+    data = path.read_bytes()
+    doc_id = hashlib.sha256(data).hexdigest()
+    assert (result.status, result.report, result.rows, result.document_id, result.error) == (
+        "landed", "reimbursements", 4, doc_id, None)
+    assert result.marketplace_id == "ATVPDKIKX0DER" and result.seller_id == "S1"
+    spec = get("reimbursements")
+    assert gzip.decompress(lake.raw_path(settings.landing_dir, spec, "S1", doc_id).read_bytes()) == data
+    rows = read(lake.rows_path(settings.lake_dir, spec, "S1", "ATVPDKIKX0DER", doc_id))
+    assert [r["reimbursement_id"] for r in rows] == ["5566778899", "5566779012", "5566781234", "5566790001"]
+    (document,) = read(lake.document_path(settings.lake_dir, "S1", doc_id))
+    assert document | {"landed_at": None} == {
+        "document_id": doc_id, "report": "reimbursements", "report_type": "GET_FBA_REIMBURSEMENTS_DATA",
+        "seller_id": "S1", "marketplace_id": "ATVPDKIKX0DER", "scope": "ATVPDKIKX0DER",
+        "covers_from": date(2026, 8, 1), "covers_to": date(2026, 8, 10),
+        "created_at": datetime(2026, 8, 10, 9, 0), "landed_at": None, "load_source": "sp_api",
+        "source_name": "50012345678", "encoding": "utf-8", "row_count": 4,
+    }
+    assert lake.empty_path(settings.lake_dir, "reimbursements").exists()  # ensure_lake ran
+    assert not list(settings.data_dir.rglob("*.tmp"))
+
+
+def test_landing_twice_is_a_no_op(settings, reports_dir):
+    path = reports_dir / LEDGER
+    first = land_file(path, seller_id="S1", marketplace_code="US", settings=settings)
+    before = lake_files(settings)
+    second = land_file(path, seller_id="S1", marketplace_code="US", settings=settings)
+    assert (first.status, second.status) == ("landed", "duplicate")
+    assert (second.report, second.rows, second.document_id) == ("ledger_detail", 0, first.document_id)
+    assert lake_files(settings) == before
+
+
+def test_region_wide_ledger_is_split_into_one_file_per_marketplace(settings, reports_dir):
+    result = land_file(reports_dir / LEDGER, seller_id="S1", marketplace_code="US", settings=settings)
+    spec = get("ledger_detail")
+    us = read(lake.rows_path(settings.lake_dir, spec, "S1", "ATVPDKIKX0DER", result.document_id))
+    ca = read(lake.rows_path(settings.lake_dir, spec, "S1", "A2EUQ1WTGCTBG2", result.document_id))
+    assert [r["_line_number"] for r in us] == [2, 3, 4, 5] and {r["country"] for r in us} == {"US"}
+    assert [r["_line_number"] for r in ca] == [6, 7] and {r["country"] for r in ca} == {"CA"}
+    (document,) = read(lake.document_path(settings.lake_dir, "S1", result.document_id))
+    assert (document["scope"], document["marketplace_id"]) == ("NA", "ATVPDKIKX0DER")
+    assert (document["covers_from"], document["covers_to"]) == (date(2026, 7, 1), date(2026, 7, 5))
+
+
+def test_zero_row_document_still_gets_its_document_row(settings, tmp_path, reports_dir):
+    path = tmp_path / "empty_returns.tsv"
+    path.write_bytes((reports_dir / "customer_returns/customer_returns_us.tsv").read_bytes().split(b"\n")[0])
+    result = land_file(path, seller_id="S1", marketplace_code="US", settings=settings,
+                       covers=(date(2026, 9, 1), date(2026, 9, 2)))
+    assert (result.status, result.rows) == ("landed", 0)
+    (document,) = read(lake.document_path(settings.lake_dir, "S1", result.document_id))
+    assert (document["row_count"], document["covers_to"]) == (0, date(2026, 9, 2))
+    assert not list((lake.report_dir(settings.lake_dir, "customer_returns")).glob("seller_id=*"))
+
+
+def test_bad_files_are_quarantined_and_the_good_ones_in_the_batch_still_land(settings, tmp_path, reports_dir):
+    batch = tmp_path / "batch"
+    shutil.copytree(reports_dir / "bad", batch)
+    (batch / "truncated.tsv.gz").write_bytes(
+        gzip.compress((reports_dir / LEDGER).read_bytes())[:60])
+    (batch / "undecodable.tsv").write_bytes(b"sku\tunit_cost\x81\x8d\x90\n")
+    shutil.copy(reports_dir / "replacements/replacements_us.tsv", batch / "zz_good.tsv")
+    messages = []
+    results = land_paths([batch], seller_id="S1", marketplace_code="US", settings=settings,
+                         progress=messages.append)
+
+    by_name = {r.path.name: r for r in results}
+    assert len(messages) == len(results) == 8
+    assert by_name["zz_good.tsv"].status == "landed"
+    assert messages[-1] == f"landed replacements 3 rows from {batch / 'zz_good.tsv'}"
+    bad = [r for r in results if r.path.name != "zz_good.tsv"]
+    assert {r.status for r in bad} == {"quarantined"}
+    assert all(r.document_id is None and r.rows == 0 for r in bad)
+    expected = {  # what each error file must say, besides the file's own path
+        "unknown_header.tsv": ["line 1", "'bonus-points'"],
+        "missing_column.tsv": ["line 1", "'Country'"],
+        "bad_date.tsv": ["line 3", "'Date'", "'2026-07-02'"],
+        "bad_number.tsv": ["line 3", "'amount-total'", "'N/A'"],
+        "wrong_field_count.tsv": ["line 3", "fewer fields"],
+        "truncated.tsv.gz": ["gzip"],
+        "undecodable.tsv": ["encoding"],
+    }
+    quarantine = settings.quarantine_dir
+    for name, words in expected.items():
+        (copy,) = [q for q in quarantine.glob(f"*-{name}")]
+        assert copy.read_bytes() == (batch / name).read_bytes()
+        error = copy.with_name(copy.name + ".error.txt").read_text()
+        assert all(w in error for w in [str(batch / name), "What to do", *words]), error
+        assert error.strip() == by_name[name].error
+    (document,) = read(settings.lake_dir / "report=_documents" / "seller_id=S1" / "*.parquet")
+    assert document["report"] == "replacements"
+    assert [p.parent.name for p in settings.landing_dir.rglob("*.gz")] == ["S1"]
+
+
+def test_unknown_marketplace_code_argument_raises_and_missing_paths_raise(settings, reports_dir):
+    with pytest.raises(ValueError, match="unknown marketplace"):
+        land_file(reports_dir / LEDGER, seller_id="S1", marketplace_code="XX", settings=settings)
+    with pytest.raises(FileNotFoundError, match="nope"):
+        land_paths([reports_dir / "nope"], seller_id="S1", marketplace_code="US", settings=settings)
+
+
+def test_inbox_lands_in_place_and_a_rerun_changes_nothing(settings, reports_dir):
+    us = settings.inbox_dir / "S1" / "US"
+    us.mkdir(parents=True)
+    de = settings.inbox_dir / "S2" / "DE"
+    de.mkdir(parents=True)
+    shutil.copy(reports_dir / LEDGER, us)
+    shutil.copy(reports_dir / "bad/bad_date.tsv", us)
+    (us / "gz").mkdir()
+    (us / "gz" / "costs.csv.gz").write_bytes(gzip.compress((reports_dir / "product_costs/product_costs.csv")
+                                                          .read_bytes()))
+    shutil.copy(reports_dir / "settlements/settlement_de.tsv", de)
+    (settings.inbox_dir / "S1" / "Germany").mkdir()
+    shutil.copy(reports_dir / "inventory/inventory_us.tsv", settings.inbox_dir / "S1" / "Germany")
+
+    first = land_inbox(settings)
+    statuses = {(r.path.name, r.seller_id, r.status) for r in first}
+    assert statuses == {
+        ("ledger_detail_na.tsv", "S1", "landed"), ("bad_date.tsv", "S1", "quarantined"),
+        ("costs.csv.gz", "S1", "landed"), ("settlement_de.tsv", "S2", "landed"),
+        ("inventory_us.tsv", "S1", "quarantined"),
+    }
+    assert "not a marketplace code" in next(r.error for r in first if r.path.name == "inventory_us.tsv")
+    assert next(r for r in first if r.path.name == "settlement_de.tsv").marketplace_id == "A1PA6795UKMFR9"
+    assert (us / "bad_date.tsv").exists() and (de / "settlement_de.tsv").exists()
+
+    before = lake_files(settings)
+    messages = []
+    second = land_inbox(settings, progress=messages.append)
+    assert sorted(r.status for r in second) == ["duplicate", "duplicate", "duplicate", "quarantined",
+                                                "quarantined"]
+    assert len(messages) == 5 and any(m.startswith("duplicate ledger_detail") for m in messages)
+    assert lake_files(settings) == before  # the quarantined files were not copied again
