@@ -1,0 +1,71 @@
+{#- The first data row of a settlement file is a summary (settlement id, period, deposit date, total and
+    currency; every transaction column empty). It is not a transaction: its values are carried onto every
+    transaction row of the settlement (settlement_start_at ... settlement_total_amount) and the summary
+    row itself is dropped, so each row here is one amount component. -#}
+with
+
+lake_rows as (
+    {{ latest_document_rows('settlements') }}
+),
+
+marketplaces as (
+    select * from {{ ref('marketplaces') }}
+),
+
+summaries as (
+    select
+        seller_id,
+        settlement_id,
+        max(settlement_start_at) as settlement_start_at,
+        max(settlement_end_at) as settlement_end_at,
+        max(deposit_at) as deposit_at,
+        max(total_amount) as settlement_total_amount,
+        max(currency_code) as currency_code
+    from lake_rows
+    where transaction_type is null
+    group by seller_id, settlement_id
+),
+
+final as (
+    select
+        lake_rows.source_row_id,
+        lake_rows.seller_id,
+        lake_rows.marketplace_id,
+        lake_rows.settlement_id,
+        summaries.settlement_start_at,
+        summaries.settlement_end_at,
+        summaries.deposit_at,
+        {{ to_local_date('summaries.deposit_at', 'marketplaces.timezone') }} as deposit_date,
+        summaries.settlement_total_amount,
+        coalesce(lake_rows.currency_code, summaries.currency_code) as currency_code,
+        lake_rows.transaction_type,
+        lake_rows.order_id,
+        lake_rows.merchant_order_id,
+        lake_rows.adjustment_id,
+        lake_rows.shipment_id,
+        lake_rows.marketplace_name,
+        lake_rows.amount_type,
+        lake_rows.amount_description,
+        lake_rows.amount,
+        lake_rows.fulfillment_id,
+        lake_rows.posted_date,
+        lake_rows.posted_at,
+        lake_rows.order_item_code,
+        lake_rows.merchant_order_item_id,
+        lake_rows.merchant_adjustment_item_id,
+        lake_rows.sku,
+        lake_rows.quantity_purchased,
+        lake_rows.promotion_id,
+        lake_rows._document_id,
+        lake_rows._line_number,
+        lake_rows._document_created_at
+    from lake_rows
+    left join summaries
+        on lake_rows.seller_id = summaries.seller_id
+        and lake_rows.settlement_id = summaries.settlement_id
+    left join marketplaces
+        on lake_rows.marketplace_id = marketplaces.marketplace_id
+    where lake_rows.transaction_type is not null
+)
+
+select * from final
