@@ -1,0 +1,82 @@
+"""The lake as assets, keyed like dagster-dbt's source keys: ["lake", <report>] for every report in the
+catalog, and ["lake", "_documents"], the register of landed documents.
+
+One step lands the whole inbox (landing is per file, not per report) and reports per report. A
+quarantined file does not stop the other files or the dbt build: it is logged as a warning and fails the
+documents register's `no_quarantined_files` check (severity ERROR), so the run shows it; the Dagster
+run itself still succeeds. `fbaudit run` exits non-zero when any file was quarantined.
+"""
+
+from collections.abc import Iterator, Sequence
+
+import dagster as dg
+
+from ingestion.catalog import REPORTS
+from ingestion.lake import DOCUMENTS
+from ingestion.land import LandingResult, land_inbox
+from ingestion.settings import load_settings
+
+from ..resources import WRITER_POOL
+
+LAKE_SOURCE = "lake"  # the dbt source name: dagster-dbt keys its tables [source, table]
+NO_QUARANTINED_FILES = "no_quarantined_files"
+
+
+def lake_key(table: str) -> dg.AssetKey:
+    return dg.AssetKey([LAKE_SOURCE, table])
+
+
+def landing_metadata(results: Sequence[LandingResult]) -> dict[str, int]:
+    """What landing did with these files, in the user's terms."""
+    landed = [r for r in results if r.status == "landed"]
+    return {
+        "documents_landed": len(landed),
+        "duplicates": sum(r.status == "duplicate" for r in results),
+        "rows": sum(r.rows or 0 for r in landed),
+        "quarantined": sum(r.status == "quarantined" for r in results),
+    }
+
+
+def quarantined_files(results: Sequence[LandingResult]) -> list[str]:
+    return [f"{r.path}: {r.error}" for r in results if r.status == "quarantined"]
+
+
+@dg.multi_asset(
+    name="land_inbox",
+    specs=[
+        dg.AssetSpec(lake_key(spec.name), group_name="lake", kinds={"python", "parquet"},
+                     description=spec.description)
+        for spec in REPORTS
+    ] + [
+        dg.AssetSpec(lake_key(DOCUMENTS), group_name="lake", kinds={"python", "parquet"},
+                     description="One row per landed document: what it covers, where it came from."),
+    ],
+    check_specs=[
+        dg.AssetCheckSpec(NO_QUARANTINED_FILES, asset=lake_key(DOCUMENTS),
+                          description="Every file found in the inbox was landed or had been landed before."),
+    ],
+    pool=WRITER_POOL,
+)
+def lake_tables(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
+    """Land everything new in the inbox into the Parquet lake."""
+    results = land_inbox(load_settings(), progress=context.log.info)
+    problems = quarantined_files(results)
+    for problem in problems:
+        context.log.warning(f"quarantined {problem}")
+    for spec in REPORTS:
+        yield dg.MaterializeResult(
+            asset_key=lake_key(spec.name),
+            metadata=landing_metadata([r for r in results if r.report == spec.name]),
+        )
+    yield dg.MaterializeResult(
+        asset_key=lake_key(DOCUMENTS),
+        metadata=landing_metadata(results),
+        check_results=[
+            dg.AssetCheckResult(
+                check_name=NO_QUARANTINED_FILES,
+                passed=not problems,
+                severity=dg.AssetCheckSeverity.ERROR,
+                metadata={"quarantined_files": problems},
+            )
+        ],
+    )

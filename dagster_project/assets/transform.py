@@ -1,0 +1,26 @@
+"""The dbt project's models (and seeds, snapshots) as assets; its data tests become asset checks."""
+
+from collections.abc import Iterator
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from ingestion.settings import load_settings
+
+from ..project import dbt_project
+from ..resources import WRITER_POOL
+
+# dbt unit tests check SQL logic on fixtures: they belong in `make test`, not in scheduled builds.
+BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
+
+# dbt tests on the `lake` sources show as checks on the lake assets, which another step materialises.
+TRANSLATOR = DagsterDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=TRANSLATOR, pool=WRITER_POOL
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[object]:
+    # dbt's artifacts of the latest build, beside the data they describe (not a new folder in dbt/ per run)
+    target = load_settings().data_dir / ".dagster" / "dbt_target"
+    yield from dbt.cli(BUILD_ARGS, context=context, target_path=target).stream()
