@@ -8,6 +8,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 RUN := $(UV) run --frozen
 DBT := $(RUN) dbt --no-use-colors
 DBT_DIRS := --project-dir dbt --profiles-dir dbt
+DATA := $(abspath $(or $(FBAUDIT_DATA_DIR),data))
 
 .PHONY: help install manifest demo run test lint dagster clean
 
@@ -25,7 +26,7 @@ install: .venv/.installed manifest
 
 # dagster-dbt loads dbt's manifest at import time: produce it before anything imports the definitions.
 manifest: .venv/.installed
-	@FBAUDIT_DATA_DIR=$${FBAUDIT_DATA_DIR:-$(CURDIR)/data} $(DBT) parse $(DBT_DIRS) --quiet
+	@FBAUDIT_DATA_DIR=$(DATA) $(DBT) parse $(DBT_DIRS) --quiet
 
 demo: install
 	$(RUN) fbaudit demo
@@ -44,8 +45,11 @@ lint: install
 test: install lint
 	$(RUN) pytest
 
+# The UI shows the runs `fbaudit run` recorded in $(DATA)/.dagster, with the same single-writer pool.
 dagster: install
-	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/data/.dagster} $(RUN) dagster dev -m dagster_project.definitions -h 127.0.0.1 -p 3000
+	mkdir -p $(DATA)/.dagster && cp dagster_project/dagster.yaml $(DATA)/.dagster/dagster.yaml
+	FBAUDIT_DATA_DIR=$(DATA) DAGSTER_HOME=$(DATA)/.dagster $(RUN) dagster dev -m dagster_project.definitions \
+		-h 127.0.0.1 -p 3000
 
 clean:
 	rm -rf data dbt/target dbt/logs .pytest_cache
