@@ -37,6 +37,7 @@ class LandingResult:
     document_id: str | None
     rows: int  # rows written by this call (0 for a duplicate or a quarantined file)
     error: str | None
+    error_file: Path | None = None  # the quarantined copy's .error.txt
 
     def describe(self) -> str:
         """The one-line progress message for this file."""
@@ -119,14 +120,14 @@ def quarantine(path: Path, message: str, *, seller_id: str, marketplace_id: str,
     qdir.mkdir(parents=True, exist_ok=True)
     data = path.read_bytes()
     already = [q for q in qdir.glob(f"*-{path.name}") if q.read_bytes() == data]
+    target = already[0] if already else qdir / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}-{path.name}"
+    error_file = target.with_name(target.name + ".error.txt")
     if not already:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        target = qdir / f"{stamp}-{path.name}"
-        _write_atomic(target.with_name(target.name + ".error.txt"),
-                      lambda tmp: tmp.write_text(f"{message}\n", encoding="utf-8"))
+        _write_atomic(error_file, lambda tmp: tmp.write_text(f"{message}\n", encoding="utf-8"))
         _write_atomic(target, lambda tmp: shutil.copyfile(path, tmp))
     return LandingResult(path=path, status="quarantined", report=None, seller_id=seller_id,
-                         marketplace_id=marketplace_id, document_id=None, rows=0, error=message)
+                         marketplace_id=marketplace_id, document_id=None, rows=0, error=message,
+                         error_file=error_file)
 
 
 def _write_document_row(con: duckdb.DuckDBPyConnection, doc: ParsedDocument, target: Path, *,

@@ -113,7 +113,9 @@ def test_bad_files_are_quarantined_and_the_good_ones_in_the_batch_still_land(set
     for name, words in expected.items():
         (copy,) = [q for q in quarantine.glob(f"*-{name}")]
         assert copy.read_bytes() == (batch / name).read_bytes()
-        error = copy.with_name(copy.name + ".error.txt").read_text()
+        error_file = copy.with_name(copy.name + ".error.txt")
+        assert by_name[name].error_file == error_file
+        error = error_file.read_text()
         assert all(w in error for w in [str(batch / name), "What to do", *words]), error
         assert error.strip() == by_name[name].error
     (document,) = read(settings.lake_dir / "report=_documents" / "seller_id=S1" / "*.parquet")
