@@ -7,10 +7,10 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 RUN := $(UV) run --frozen
 DBT := $(RUN) dbt --no-use-colors
-DBT_DIRS := --project-dir dbt --profiles-dir dbt
+DBT_DIRS := --project-dir $(CURDIR)/dbt --profiles-dir $(CURDIR)/dbt
 DATA := $(abspath $(or $(FBAUDIT_DATA_DIR),data))
 
-.PHONY: help install manifest demo run test lint dagster clean
+.PHONY: help install manifest demo run test lint dagster clean bench-accuracy
 
 help:
 	@echo "make demo   - install, generate the demo seller, run the whole pipeline, print what was found"
@@ -50,6 +50,10 @@ dagster: install
 	mkdir -p $(DATA)/.dagster && cp dagster_project/dagster.yaml $(DATA)/.dagster/dagster.yaml
 	FBAUDIT_DATA_DIR=$(DATA) DAGSTER_HOME=$(DATA)/.dagster $(RUN) dagster dev -m dagster_project.definitions \
 		-h 127.0.0.1 -p 3000
+
+# Claim detection vs the demo's ground truth over seeds and sizes (minutes): make bench-accuracy ARGS="--seeds 1"
+bench-accuracy: install
+	$(RUN) python -m benchmarks.accuracy $(ARGS)
 
 clean:
 	rm -rf data dbt/target dbt/logs .pytest_cache
