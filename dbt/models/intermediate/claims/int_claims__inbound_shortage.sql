@@ -1,0 +1,66 @@
+{#- C1: a closed inbound shipment line received fewer units than were shipped (Inbound API QuantityReceived
+    and ledger Receipts, whichever is higher), less Lost_Inbound reimbursements for the FNSKU. -#}
+with
+
+shipment_lines as (
+    select * from {{ ref('int_inbound__shipment_reconciliation') }}
+),
+
+marketplaces as (
+    select * from {{ ref('marketplaces') }}
+),
+
+short_lines as (
+    select
+        shipment_lines.*,
+        shipment_lines.last_receipt_date as occurred_date,
+        marketplaces.currency_code
+    from shipment_lines
+    inner join marketplaces
+        on shipment_lines.marketplace_id = marketplaces.marketplace_id
+    where shipment_lines.problem_kind = 'shortage'
+        and shipment_lines.open_units > 0
+),
+
+valued as (
+    {{ value_before_order('short_lines', 'occurred_date') }}
+),
+
+final as (
+    select
+        seller_id,
+        marketplace_id,
+        'inbound_shortage' as claim_type,
+        'shipment_id' as reference_type,
+        shipment_id as reference_id,
+        sku,
+        fnsku,
+        asin,
+        occurred_date,
+        cast(open_units as bigint) as quantity,
+        cast(unit_value_amount as decimal(18, 2)) as unit_value_amount,
+        cast(coalesce(open_units * unit_value_amount, 0) as decimal(18, 2)) as claim_amount,
+        currency_code,
+        valuation_basis,
+        case when unit_value_amount is null then 'review' else 'high' end as confidence,
+        {{ dbt.concat([
+            "'Shipment '", 'shipment_id', "' ('", 'shipment_status', "') FNSKU '", 'fnsku',
+            "': shipped '", 'cast(quantity_shipped as ' ~ dbt.type_string() ~ ')',
+            "', received '", "coalesce(cast(quantity_received as " ~ dbt.type_string() ~ "), 'n/a')",
+            "' (Inbound API), '", "coalesce(cast(ledger_received_units as " ~ dbt.type_string() ~ "), '0')",
+            "' (ledger Receipts, last '", 'cast(last_receipt_date as ' ~ dbt.type_string() ~ ')',
+            "'); '", 'cast(reimbursed_units as ' ~ dbt.type_string() ~ ')',
+            "' reimbursed as Lost_Inbound; '", 'cast(open_units as ' ~ dbt.type_string() ~ ')', "' open'",
+        ]) }} as evidence,
+        {{ dbt.concat([
+            "'Inbound shipment '", 'shipment_id', "' is closed and '",
+            'cast(open_units as ' ~ dbt.type_string() ~ ')', "' unit(s) of FNSKU '", 'fnsku',
+            "' (SKU '", 'sku', "') were not received: shipped '",
+            'cast(quantity_shipped as ' ~ dbt.type_string() ~ ')', "', received '",
+            'cast(quantity_shipped - problem_units as ' ~ dbt.type_string() ~ ')',
+            "'. Please reconcile the shipment and reimburse the missing units.'",
+        ]) }} as case_text
+    from valued
+)
+
+select * from final
