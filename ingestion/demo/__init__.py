@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from ..catalog import marketplace
 from ..settings import Settings
@@ -27,18 +27,25 @@ class DemoResult:
     truth_rows: int
 
 
+@dataclass(frozen=True)
+class Simulation:
+    documents: list[Document]  # every report document Amazon published, in the order they are written
+    truth: list[TruthRow]
+
+
 def seller_ids(sellers: int) -> list[str]:
     return [f"DEMO{n}" for n in range(1, sellers + 1)]
 
 
-def generate(settings: Settings, *, seed: int = 7, skus: int = 24, days: int = 300, sellers: int = 1,
-             marketplaces: tuple[str, ...] = ("US", "DE")) -> DemoResult:
-    """Simulate `sellers` sellers over the `days` days before `settings.as_of` and write their documents to
-    `settings.inbox_dir/<seller_id>/<CODE>/` and the ground truth to `settings.ground_truth_path`."""
+def simulate(as_of: date, *, seed: int = 7, skus: int = 24, days: int = 300, sellers: int = 1,
+             marketplaces: tuple[str, ...] = ("US", "DE")) -> Simulation:
+    """Simulate `sellers` sellers over the `days` days before `as_of`: their documents and ground truth.
+
+    The file drop (`generate`) and the SP-API emulator both serve these very documents."""
     if skus < 1 or days < 1 or sellers < 1:
         raise ValueError("skus, days and sellers must be at least 1")
     places = [marketplace(code) for code in marketplaces]
-    start = settings.as_of - timedelta(days=days)
+    start = as_of - timedelta(days=days)
     documents: list[Document] = []
     truth: list[TruthRow] = []
     for seller_id in seller_ids(sellers):
@@ -54,19 +61,26 @@ def generate(settings: Settings, *, seed: int = 7, skus: int = 24, days: int = 3
             biz = Business(seller_id, place, rates, products, rng, ids, start, days)
             inject(biz, Picker(products))
             biz.run()
-            biz.charge_storage(settings.as_of)
+            biz.charge_storage(as_of)
             truth.extend(biz.truth)
-            folder = settings.inbox_dir / seller_id / place.code
-            documents.extend(marketplace_documents(biz, folder, settings.as_of))
+            documents.extend(marketplace_documents(biz, as_of))
             by_region.setdefault(place.region, []).append(biz)
         for businesses in by_region.values():
-            folder = settings.inbox_dir / seller_id / businesses[0].place.code
-            documents.extend(ledger_documents(businesses, folder, start, settings.as_of - timedelta(days=1)))
+            documents.extend(ledger_documents(businesses, start, as_of - timedelta(days=1)))
+    return Simulation(documents, truth)
+
+
+def generate(settings: Settings, *, seed: int = 7, skus: int = 24, days: int = 300, sellers: int = 1,
+             marketplaces: tuple[str, ...] = ("US", "DE")) -> DemoResult:
+    """Simulate (see `simulate`) up to `settings.as_of` and write the documents to
+    `settings.inbox_dir/<seller_id>/<CODE>/` and the ground truth to `settings.ground_truth_path`."""
+    simulation = simulate(settings.as_of, seed=seed, skus=skus, days=days, sellers=sellers,
+                          marketplaces=marketplaces)
     files: dict[str, int] = {}
     rows: dict[str, int] = {}
-    for document in documents:
-        document.write()
+    for document in simulation.documents:
+        document.write(settings.inbox_dir)
         files[document.report] = files.get(document.report, 0) + 1
         rows[document.report] = rows.get(document.report, 0) + len(document.rows)
-    truth_rows = write_truth(settings.ground_truth_path, truth)
-    return DemoResult(len(documents), files, rows, truth_rows)
+    truth_rows = write_truth(settings.ground_truth_path, simulation.truth)
+    return DemoResult(len(simulation.documents), files, rows, truth_rows)
