@@ -248,6 +248,10 @@ class Handler(BaseHTTPRequestHandler):
         rows = world.window_rows(self.seller_id, spec, codes[0], start, end)
         outcome = {"fatal": "FATAL", "cancelled": "CANCELLED", "in_progress": "IN_PROGRESS"}.get(
             fault.kind if fault else "", "DONE" if rows else "CANCELLED")
+        created = now
+        snapshots = world.documents(self.seller_id, spec, codes[0]) if spec.coverage == "snapshot" else []
+        if snapshots and snapshots[-1].created_at <= now:
+            created = snapshots[-1].created_at  # a snapshot is as of when Amazon took it, as the file drop says
         document_id = None
         if outcome == "DONE":
             document_id = self.store(spec, codes[0], render_document(spec, rows, codes[0]))
@@ -257,7 +261,7 @@ class Handler(BaseHTTPRequestHandler):
             document_id = self.store(spec, codes[0], json.dumps({"errorDetails": details}).encode())
         with state.lock:
             state.reports[report_id] = Report(report_id, self.seller_id, spec.report_type, list(ids), start,
-                                              end, now, outcome, document_id, polls=0)
+                                              end, created, outcome, document_id, polls=0)
         raise json_reply(202, {"reportId": report_id})
 
     def store(self, spec: ReportSpec, code: str, body: bytes) -> str:
