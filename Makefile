@@ -10,7 +10,7 @@ DBT := $(RUN) dbt --no-use-colors
 DBT_DIRS := --project-dir $(CURDIR)/dbt --profiles-dir $(CURDIR)/dbt
 DATA := $(abspath $(or $(FBAUDIT_DATA_DIR),data))
 
-.PHONY: help install manifest demo run test lint dagster clean bench-accuracy
+.PHONY: help install manifest demo run test lint dagster clean bench-accuracy docs dashboards-install browser-setup
 
 help:
 	@echo "make demo   - install, generate the demo seller, run the whole pipeline, print what was found"
@@ -28,21 +28,51 @@ install: .venv/.installed manifest
 manifest: .venv/.installed
 	@FBAUDIT_DATA_DIR=$(DATA) $(DBT) parse $(DBT_DIRS) --quiet
 
-demo: install
-	$(RUN) fbaudit demo
-	$(RUN) fbaudit run
+# The demo seller's reports come through the SP-API emulator (the real client code path): the emulator runs in
+# the background (stopped on exit, failure included), `fbaudit demo --no-reports` writes only the ground truth
+# and the seller's own costs file, `fbaudit pull` backfills the demo's 300 days, `fbaudit run` pulls what is
+# due, lands and builds. The fake credentials exist only in these commands' environment.
+DEMO_SELLERS := $(DATA)/sellers.yml
+DEMO_ENV := FBAUDIT_DATA_DIR=$(DATA) FBAUDIT_SELLERS=$(DEMO_SELLERS) FBAUDIT_SP_API_SPEEDUP=1000 \
+	DEMO1_LWA_CLIENT_ID=demo-client-id DEMO1_LWA_CLIENT_SECRET=demo-client-secret \
+	DEMO1_REFRESH_TOKEN=demo-refresh-DEMO1
+FREE_PORT := import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])
+DEMO_SINCE := from datetime import timedelta; from ingestion.settings import load_settings; \
+	print(load_settings().as_of - timedelta(days=300))
+
+demo: install dashboards-install
+	@mkdir -p $(DATA) && rm -f $(DEMO_SELLERS)
+	@set -e; \
+	port=$$($(RUN) python -c '$(FREE_PORT)'); \
+	$(DEMO_ENV) $(RUN) fbaudit emulator --port $$port --sellers-file $(DEMO_SELLERS) > $(DATA)/emulator.log 2>&1 & \
+	emulator=$$!; \
+	trap 'kill $$emulator 2>/dev/null; wait $$emulator 2>/dev/null || true' EXIT; \
+	for _ in $$(seq 300); do \
+		test -s $(DEMO_SELLERS) && break; \
+		kill -0 $$emulator 2>/dev/null || { cat $(DATA)/emulator.log; echo "the SP-API emulator exited"; exit 1; }; \
+		sleep 0.2; \
+	done; \
+	test -s $(DEMO_SELLERS) || { echo "the SP-API emulator did not answer (see $(DATA)/emulator.log)"; exit 1; }; \
+	echo "SP-API emulator on 127.0.0.1:$$port"; \
+	$(DEMO_ENV) $(RUN) fbaudit demo --no-reports; \
+	$(DEMO_ENV) $(RUN) fbaudit pull --since $$($(DEMO_ENV) $(RUN) python -c '$(DEMO_SINCE)') > $(DATA)/pull.log \
+		|| { tail -n 30 $(DATA)/pull.log; exit 1; }; \
+	tail -n 1 $(DATA)/pull.log; \
+	$(DEMO_ENV) $(RUN) fbaudit run
 	@echo
 	@echo "Next: 'make dagster' opens the Dagster UI (lineage, runs) on http://127.0.0.1:3000;"
 	@echo "      the warehouse is data/warehouse.duckdb (duckdb -readonly data/warehouse.duckdb)."
+	@echo "      The dashboards: python3 -m http.server 4173 --bind 127.0.0.1 -d reports/build"
+	@echo "      then open http://127.0.0.1:4173 (or: cd reports && npm run preview)."
 
-run: install
+run: install dashboards-install
 	$(RUN) fbaudit run
 
 lint: install
 	$(RUN) ruff check ingestion dagster_project tests
 	$(RUN) python -m ingestion.dbt_sources --check
 
-test: install lint
+test: install lint dashboards-install browser-setup
 	$(RUN) pytest
 
 # The UI shows the runs `fbaudit run` recorded in $(DATA)/.dagster, with the same single-writer pool.
@@ -54,6 +84,21 @@ dagster: install
 # Claim detection vs the demo's ground truth over seeds and sizes (minutes): make bench-accuracy ARGS="--seeds 1"
 bench-accuracy: install
 	$(RUN) python -m benchmarks.accuracy $(ARGS)
+
+# dbt's documentation site (every mart column described) into dbt/target; browse it with `dbt docs serve`.
+docs: install
+	FBAUDIT_DATA_DIR=$(DATA) $(DBT) docs generate $(DBT_DIRS)
+
+# The dashboards' Node packages (Evidence, about 640 MB), exactly as reports/package-lock.json pins them.
+dashboards-install: reports/node_modules/.installed
+
+reports/node_modules/.installed: reports/package.json reports/package-lock.json
+	cd reports && npm ci
+	@touch $@
+
+# Headless Chromium for the dashboards' browser tests, from Debian (CI runs as root on Debian).
+browser-setup:
+	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
 
 clean:
 	rm -rf data dbt/target dbt/logs .pytest_cache

@@ -8,15 +8,19 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 from ingestion.catalog import marketplace
 from ingestion.settings import Settings, load_settings
 
 INSTANCE_CONFIG = Path(__file__).with_name("dagster.yaml")
+RUN_LOG = "last-run.log"  # in DAGSTER_HOME: the console output of the latest run's Dagster and dbt logs
 
 
 def iso_date(text: str) -> date:
@@ -53,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="land what is new in the inbox and build the warehouse")
     run.add_argument("--as-of", type=iso_date, metavar="DATE",
                      help="the date the pipeline treats as today (overrides FBAUDIT_AS_OF)")
+    run.add_argument("--verbose", action="store_true",
+                     help="show Dagster's and dbt's whole log on the console, not only progress")
 
     ingest = commands.add_parser("ingest", help="land Seller Central downloads (files or folders)")
     ingest.add_argument("--seller", required=True, metavar="ID", help="the seller id the files belong to")
@@ -65,6 +71,26 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--skus", type=positive_int, default=24)
     demo.add_argument("--days", type=positive_int, default=300)
     demo.add_argument("--sellers", type=positive_int, default=1)
+    demo.add_argument("--no-reports", action="store_true",
+                      help="write only the ground truth and the seller's own files (reports come from the "
+                           "SP-API emulator)")
+
+    pull = commands.add_parser("pull", help="request what is due from the SP-API for the sellers file")
+    pull.add_argument("--seller", metavar="ID", help="only this seller")
+    pull.add_argument("--since", type=iso_date, metavar="DATE",
+                      help="request windows from this date (default: each report's look-back)")
+    pull.add_argument("--gaps", action="store_true",
+                      help="only list the windows not covered; request nothing")
+
+    emulator = commands.add_parser("emulator", help="serve the demo sellers through the SP-API emulator on "
+                                                    "127.0.0.1 until stopped")
+    emulator.add_argument("--port", type=int, default=0, help="the port (default: any free one, printed)")
+    emulator.add_argument("--seed", type=int, default=7)
+    emulator.add_argument("--skus", type=positive_int, default=24)
+    emulator.add_argument("--days", type=positive_int, default=300)
+    emulator.add_argument("--sellers", type=positive_int, default=1)
+    emulator.add_argument("--sellers-file", type=Path, metavar="PATH",
+                          help="write a sellers file for the emulator's sellers (endpoint = its URL)")
     return parser
 
 
@@ -75,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
     except ValueError as error:
         parser.error(str(error))
-    command = {"run": run, "ingest": ingest, "demo": demo}[args.command]
+    command = {"run": run, "ingest": ingest, "demo": demo, "pull": pull, "emulator": emulator}[args.command]
     return command(settings, args)
 
 
@@ -83,10 +109,11 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     if args.as_of:
         settings = replace(settings, as_of=args.as_of)
     settings.export()
-    started = time.monotonic()
+    started, started_at = time.monotonic(), time.time()
     print(f"fbaudit run: as of {settings.as_of}, data in {settings.data_dir}", flush=True)
     if not ensure_manifest():
         return 1
+    pull_problem = pull_before_run(settings)
     dagster_home = settings.data_dir / ".dagster"
     dagster_home.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(INSTANCE_CONFIG, dagster_home / "dagster.yaml")
@@ -97,26 +124,76 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     from .definitions import defs
     from .jobs import daily_refresh_job
     from .project import dbt_project
-    from .summary import failure_reason, format_summary, landing_by_table, quarantined, staging_row_counts
+    from .summary import (
+        RunProgress,
+        claims_summary,
+        dbt_failures,
+        failure_reason,
+        format_summary,
+        landing_by_table,
+        quarantined,
+        staging_row_counts,
+    )
 
-    with dg.DagsterInstance.get() as instance:
+    run_log = dagster_home / RUN_LOG
+    run_id = str(uuid.uuid4())
+    with dg.DagsterInstance.get() as instance, \
+            (nullcontext(sys.stdout) if args.verbose else console_only(run_log)) as console:
+        instance.add_event_listener(run_id, RunProgress(console))
         result = defs.resolve_job_def(daily_refresh_job.name).execute_in_process(
             instance=instance,
+            run_id=run_id,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
     problems = quarantined(result)
     rows = staging_row_counts(settings.warehouse_path, dbt_project.manifest_path) if result.success else {}
+    print()
     print(format_summary(landing_by_table(result), rows, problems, settings.quarantine_dir))
-    print(f"Run {result.run_id} took {time.monotonic() - started:.0f} s; see it with "
-          f"DAGSTER_HOME={dagster_home} dagster dev -m dagster_project.definitions")
+    if result.success:
+        print("\n".join(claims_summary(settings.warehouse_path, settings.as_of)))
+    print()
+    print(f"Done in {time.monotonic() - started:.0f} s. Next: the warehouse is {settings.warehouse_path} "
+          f"(duckdb -readonly); `{make_dagster(settings)}` opens the Dagster UI with this run's full logs.")
     reason = failure_reason(result) or (
         f"{len(problems)} file(s) quarantined, see {settings.quarantine_dir}" if problems else None
-    )
+    ) or pull_problem
     if reason:
+        failures = dbt_failures(result, dagster_home / "dbt_target" / "run_results.json", started_at)
+        if failures:
+            print("dbt build failed on:\n" + "\n".join(f"  {line}" for line in failures), file=sys.stderr)
+        if not args.verbose and not result.success:
+            print(f"the whole log of this run: {run_log}", file=sys.stderr)
         print(f"fbaudit run failed: {reason}", file=sys.stderr)
         return 1
     return 0
+
+
+@contextmanager
+def console_only(log_path: Path) -> Iterator[TextIO]:
+    """Send all this process writes to stdout and stderr (Dagster's and dbt's logs, child processes included)
+    to `log_path`; yield a stream to the real console for progress lines."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = {fd: os.dup(fd) for fd in (1, 2)}
+    with log_path.open("w", encoding="utf-8") as log, os.fdopen(os.dup(1), "w", buffering=1) as console:
+        try:
+            for fd in saved:
+                os.dup2(log.fileno(), fd)
+            yield console
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            for fd, copy in saved.items():
+                os.dup2(copy, fd)
+                os.close(copy)
+
+
+def make_dagster(settings: Settings) -> str:
+    from .project import REPO_ROOT
+
+    default = settings.data_dir.resolve() == (REPO_ROOT / "data").resolve()
+    return "make dagster" if default else f"FBAUDIT_DATA_DIR={settings.data_dir} make dagster"
 
 
 def ensure_manifest() -> bool:
@@ -161,9 +238,93 @@ def ingest(settings: Settings, args: argparse.Namespace) -> int:
 def demo(settings: Settings, args: argparse.Namespace) -> int:
     from ingestion.demo import generate
 
+    if args.no_reports:
+        return demo_without_reports(settings, args)
     result = generate(settings, seed=args.seed, skus=args.skus, days=args.days, sellers=args.sellers)
     print(f"wrote {result.documents} documents into {settings.inbox_dir} (as of {settings.as_of}):")
     for report, files in sorted(result.files_by_report.items()):
         print(f"  {report:<28}{files:>6} files{result.rows_by_report.get(report, 0):>12,} rows")
     print(f"ground truth: {result.truth_rows} claims in {settings.ground_truth_path}")
+    return 0
+
+
+def demo_without_reports(settings: Settings, args: argparse.Namespace) -> int:
+    """The demo's ground truth and the seller's own files only: its report documents come through the
+    SP-API emulator, which simulates the same seller from the same arguments."""
+    from ingestion.catalog import get
+    from ingestion.demo import simulate
+    from ingestion.demo.truth import write_truth
+
+    simulation = simulate(settings.as_of, seed=args.seed, skus=args.skus, days=args.days,
+                          sellers=args.sellers)
+    own = [d for d in simulation.documents if get(d.report).source == "seller_file"]
+    for document in own:
+        document.write(settings.inbox_dir)
+    truth_rows = write_truth(settings.ground_truth_path, simulation.truth)
+    print(f"wrote the seller's own files ({len(own)}) into {settings.inbox_dir} (as of {settings.as_of}); "
+          f"the report documents come from the SP-API (fbaudit pull)")
+    print(f"ground truth: {truth_rows} claims in {settings.ground_truth_path}")
+    return 0
+
+
+def pull(settings: Settings, args: argparse.Namespace) -> int:
+    from ingestion.sp_api import SellersFileError
+    from ingestion.sp_api import pull as pull_due
+    from ingestion.sp_api.pull import uncovered
+
+    try:
+        if args.gaps:
+            lines = uncovered(settings, seller=args.seller, since=args.since)
+            print("\n".join(lines) if lines else "every window is covered")
+            return 1 if lines else 0
+        summary = pull_due(settings, seller=args.seller, since=args.since,
+                           progress=lambda line: print(line, flush=True))
+    except (SellersFileError, ValueError) as error:
+        print(f"fbaudit pull: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(summary.lines()))
+    if summary.failures:
+        print(f"fbaudit pull failed: {len(summary.failures)} window(s) failed (listed above); "
+              f"the next pull requests them again", file=sys.stderr)
+        return 1
+    return 0
+
+
+def pull_before_run(settings: Settings) -> str | None:
+    """`fbaudit run` first pulls what is due when a sellers file exists; returns a failure reason or None."""
+    if not settings.sellers_file.exists():
+        return None
+    from ingestion.sp_api import SellersFileError
+    from ingestion.sp_api import pull as pull_due
+
+    print(f"pulling what is due from the SP-API for the sellers in {settings.sellers_file} ...", flush=True)
+    try:
+        summary = pull_due(settings)
+    except (SellersFileError, ValueError) as error:
+        return f"pull: {error}"
+    print("\n".join(summary.lines()), flush=True)
+    return f"pull: {len(summary.failures)} window(s) failed" if summary.failures else None
+
+
+def emulator(settings: Settings, args: argparse.Namespace) -> int:
+    """Serve in the foreground until SIGINT or SIGTERM."""
+    import signal
+    import threading
+
+    from ingestion.emulator import start
+
+    print(f"simulating {args.sellers} demo seller(s) as of {settings.as_of} ...", flush=True)
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
+    with start(seed=args.seed, skus=args.skus, days=args.days, sellers=args.sellers, as_of=settings.as_of,
+               port=args.port) as server:
+        if args.sellers_file:
+            server.write_sellers_file(args.sellers_file)
+            print(f"sellers file: {args.sellers_file} (refresh token of DEMO<n>: demo-refresh-DEMO<n>, any "
+                  f"client id and secret)", flush=True)
+        print(f"SP-API emulator serving {', '.join(server.sellers)} ({', '.join(server.marketplaces)}) at "
+              f"{server.url}; Ctrl-C stops it", flush=True)
+        stopped.wait()
+    print("SP-API emulator stopped", flush=True)
     return 0
