@@ -190,7 +190,7 @@ def run_one(seed: int, size_name: str, types: set[str], keep: bool) -> RunResult
                         "--sellers", str(size.sellers)], data_dir)
         if demo.returncode != 0:
             raise SystemExit(f"bench-accuracy: fbaudit demo failed for {label}:\n{demo.stderr}")
-        run = fbaudit(["run"], data_dir)
+        run = fbaudit(["run", "--no-dashboards"], data_dir)
         seconds = time.monotonic() - started
         failure = None if run.returncode == 0 else "\n".join(
             (run.stdout + run.stderr).splitlines()[-25:])

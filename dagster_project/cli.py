@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="land what is new in the inbox and build the warehouse")
     run.add_argument("--as-of", type=iso_date, metavar="DATE",
                      help="the date the pipeline treats as today (overrides FBAUDIT_AS_OF)")
+    run.add_argument("--no-dashboards", action="store_true",
+                     help="build everything but the Evidence site (tests and benchmarks that do not look at it)")
     run.add_argument("--verbose", action="store_true",
                      help="show Dagster's and dbt's whole log on the console, not only progress")
 
@@ -121,6 +123,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
     import dagster as dg  # late: importing the definitions needs the manifest
 
+    from .assets.reports import DASHBOARDS_KEY
     from .definitions import defs
     from .jobs import daily_refresh_job
     from .project import dbt_project
@@ -140,9 +143,14 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     with dg.DagsterInstance.get() as instance, \
             (nullcontext(sys.stdout) if args.verbose else console_only(run_log)) as console:
         instance.add_event_listener(run_id, RunProgress(console))
-        result = defs.resolve_job_def(daily_refresh_job.name).execute_in_process(
+        job = defs.resolve_job_def(daily_refresh_job.name)
+        selection = None
+        if args.no_dashboards:
+            selection = [k for k in defs.resolve_asset_graph().get_all_asset_keys() if k != DASHBOARDS_KEY]
+        result = job.execute_in_process(
             instance=instance,
             run_id=run_id,
+            asset_selection=selection,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )

@@ -98,14 +98,6 @@ def quarantined(result: dg.ExecuteInProcessResult) -> list[str]:
     return []
 
 
-def error_file(quarantine_dir: Path, problem: str) -> Path | None:
-    """The .error.txt beside the quarantined copy of the file a "<file>: <error>" problem names."""
-    source = Path(problem.partition(": ")[0])
-    data = source.read_bytes() if source.is_file() else None
-    copies = sorted(quarantine_dir.glob(f"*-{source.name}"), reverse=True)
-    return next((c.with_name(c.name + ".error.txt") for c in copies if c.read_bytes() == data), None)
-
-
 def error_message(event: dg.DagsterEvent) -> str:
     """The message of the exception that failed a step (not Dagster's wrapper around it)."""
     error = event.step_failure_data.error
@@ -219,7 +211,7 @@ def format_summary(
                      "(it is tried again on every run).")
         for problem in problems:
             lines.append(f"  {problem.splitlines()[0]}")
-            lines.append(f"    error file: {error_file(quarantine_dir, problem) or quarantine_dir}")
+            lines.append(f"    {problem.splitlines()[-1]}")
     if staging_rows:
         lines.append(f"Warehouse rows after the run: {sum(staging_rows.values()):,} in {len(staging_rows)} "
                      "staging models")

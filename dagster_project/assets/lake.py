@@ -38,7 +38,8 @@ def landing_metadata(results: Sequence[LandingResult]) -> dict[str, int]:
 
 
 def quarantined_files(results: Sequence[LandingResult]) -> list[str]:
-    return [f"{r.path}: {r.error}" for r in results if r.status == "quarantined"]
+    """"<file>: <error>" then "error file: <path>" for every quarantined file."""
+    return [f"{r.path}: {r.error}\nerror file: {r.error_file}" for r in results if r.status == "quarantined"]
 
 
 @dg.multi_asset(

@@ -26,6 +26,7 @@ SOURCE_LINK = SOURCE_DIR / "warehouse.duckdb"  # connection.yaml's filename
 BUILD_DIR = REPORTS_DIR / "build"
 BUILD_LOCK = ".build.lock"  # builds share reports/ (the link, .evidence/, build/): one at a time
 INSTALL_HINT = "run `make dashboards-install` (npm ci in reports/)"
+DASHBOARDS_KEY = dg.AssetKey(["reports", "dashboards"])
 
 
 def published_path(settings: Settings) -> Path:
@@ -86,7 +87,7 @@ def published_warehouse() -> dg.MaterializeResult:
 
 
 @dg.asset(
-    key=["reports", "dashboards"],
+    key=DASHBOARDS_KEY,
     deps=[published_warehouse],
     group_name="reports",
     kinds={"evidence"},

@@ -40,7 +40,7 @@ def test_demo_then_run_fills_staging_for_every_report(tmp_path):
     data_dir = tmp_path / "data"
     demo = fbaudit("demo", cwd=tmp_path, data_dir=data_dir)
     assert demo.returncode == 0, demo.stderr
-    run = fbaudit("run", cwd=tmp_path, data_dir=data_dir)
+    run = fbaudit("run", "--no-dashboards", cwd=tmp_path, data_dir=data_dir)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "Warehouse rows" in run.stdout
 
@@ -63,7 +63,7 @@ def test_a_quarantined_file_fails_the_run_after_the_rest_is_built(tmp_path, repo
     shutil.copy(reports_dir / "reimbursements" / "reimbursements_us.tsv", inbox)
     shutil.copy(reports_dir / "bad" / "unknown_header.tsv", inbox)
 
-    run = fbaudit("run", "--as-of", "2026-09-30", cwd=tmp_path, data_dir=data_dir)
+    run = fbaudit("run", "--no-dashboards", "--as-of", "2026-09-30", cwd=tmp_path, data_dir=data_dir)
 
     assert run.returncode == 1, run.stdout[-3000:] + run.stderr[-3000:]
     assert f"1 file(s) quarantined, see {data_dir / 'quarantine'}" in run.stderr

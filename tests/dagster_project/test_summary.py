@@ -70,10 +70,8 @@ def test_summary_lists_what_landed_and_each_quarantined_file_with_its_error_file
     inbox_file.parent.mkdir(parents=True)
     inbox_file.write_text("what\tis\tthis\n")
     quarantine = tmp_path / "quarantine"
-    quarantine.mkdir()
-    (quarantine / "20260101T000000Z-odd.tsv").write_text("an older, different file\n")
-    (quarantine / "20260102T000000Z-odd.tsv").write_text("what\tis\tthis\n")
-    problem = f"{inbox_file}: unrecognised header\nWhat to do: ..."
+    error_file = quarantine / "20260102T000000Z-odd.tsv.error.txt"
+    problem = f"{inbox_file}: unrecognised header\nWhat to do: ...\nerror file: {error_file}"
 
     text = summary.format_summary(
         {"ledger_detail": landing(2, 1500, 1), "settlements": landing(0, 0, 3),
@@ -87,7 +85,7 @@ def test_summary_lists_what_landed_and_each_quarantined_file_with_its_error_file
         "  (4 file(s) in the inbox were landed by an earlier run)",
         "Quarantined: 1 file(s); fix or remove each in the inbox (it is tried again on every run).",
         f"  {inbox_file}: unrecognised header",
-        f"    error file: {quarantine / '20260102T000000Z-odd.tsv.error.txt'}",
+        f"    error file: {error_file}",
         "Warehouse rows after the run: 1,234 in 2 staging models",
     ]
     assert summary.format_summary({"settlements": landing(0, 0, 0)}, {}, [], quarantine) == (

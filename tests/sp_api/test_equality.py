@@ -38,13 +38,13 @@ def fbaudit(data_dir: Path, *args: str, **env: str) -> None:
 def test_file_drop_and_emulator_find_the_same_claims(tmp_path):
     drop, api = tmp_path / "drop", tmp_path / "api"
     fbaudit(drop, "demo", *DEMO)
-    fbaudit(drop, "run")
+    fbaudit(drop, "run", "--no-dashboards")
     with start(as_of=AS_OF, skus=8, days=150, marketplaces=("US", "DE")) as emulator:
         emulator.write_sellers_file(api / "sellers.yml")
         fast = {"FBAUDIT_SP_API_SPEEDUP": "1000"}
         fbaudit(api, "demo", "--no-reports", *DEMO)
         fbaudit(api, "pull", "--since", (AS_OF - timedelta(days=150)).isoformat(), **fast)
-        fbaudit(api, "run", **fast)
+        fbaudit(api, "run", "--no-dashboards", **fast)
     query = "SELECT * FROM marts.fct_claim_opportunities"
     with duckdb.connect(str(drop / "warehouse.duckdb"), read_only=True) as con:
         expected = con.sql(query).fetchall()
