@@ -27,16 +27,11 @@ from pathlib import Path
 import duckdb
 
 from ingestion.catalog import marketplace
+from ingestion.claims import CLAIM_TYPES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-28"
 MART = "marts.fct_claim_opportunities"
-CLAIM_TYPES = (  # CONTRACT.md, claim vocabulary, in its order
-    "inbound_shortage", "inbound_damaged", "warehouse_lost", "warehouse_damaged", "disposed_without_order",
-    "refund_not_returned", "replacement_not_returned", "return_not_restocked", "return_amazon_damaged",
-    "reimbursement_short", "reimbursement_reversal", "removal_lost", "fulfillment_fee_overcharge",
-    "storage_fee_overcharge", "referral_fee_overcharge", "refund_fee_error",
-)
 SHOWN = 10  # mismatches printed per kind
 
 

@@ -12,18 +12,13 @@ from pathlib import Path
 import pytest
 
 from ingestion import catalog
+from ingestion.claims import CLAIM_TYPES
 from ingestion.demo import DemoResult, generate
 from ingestion.demo.ledger import MOVEMENTS
 from ingestion.render import render_document
 from ingestion.settings import Settings
 
 AS_OF = date(2026, 11, 28)
-CLAIM_TYPES = {  # CONTRACT.md, claim vocabulary
-    "inbound_shortage", "inbound_damaged", "warehouse_lost", "warehouse_damaged", "disposed_without_order",
-    "refund_not_returned", "replacement_not_returned", "return_not_restocked", "return_amazon_damaged",
-    "reimbursement_short", "reimbursement_reversal", "removal_lost", "fulfillment_fee_overcharge",
-    "storage_fee_overcharge", "referral_fee_overcharge", "refund_fee_error",
-}
 
 
 def run(folder: Path) -> tuple[Settings, DemoResult]:
@@ -101,7 +96,7 @@ def test_every_claim_type_is_in_ground_truth(demo: tuple[Settings, DemoResult]) 
     rows = truth(settings)
     assert len(rows) == result.truth_rows
     for marketplace_id in ("ATVPDKIKX0DER", "A1PA6795UKMFR9"):
-        assert {r["claim_type"] for r in rows if r["marketplace_id"] == marketplace_id} == CLAIM_TYPES
+        assert {r["claim_type"] for r in rows if r["marketplace_id"] == marketplace_id} == set(CLAIM_TYPES)
     for row in rows:
         amount = Decimal(row["claim_amount"])
         assert amount > 0 and amount.as_tuple().exponent == -2, row
