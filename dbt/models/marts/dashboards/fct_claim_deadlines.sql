@@ -11,7 +11,7 @@ days_left as (
         claim_id,
         status,
         {{ as_of_date() }} as as_of_date,
-        {{ dbt.datediff(as_of_date(), 'deadline_date', 'day') }} as days_left
+        cast({{ dbt.datediff(as_of_date(), "deadline_date", "day") }} as bigint) as days_left
     from claims
 ),
 
