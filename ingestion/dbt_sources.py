@@ -73,10 +73,8 @@ def _describe(spec: ReportSpec, name: str) -> str:
 def _report_table(spec: ReportSpec) -> dict:
     columns = [_column(name, typ, _describe(spec, name)) for name, typ in row_columns(spec)]
     meta = {"external_location": lake_location(spec.name), "report_type": spec.report_type}
-    # A test between two sources: name the asset it checks, so Dagster shows it as that report's asset check.
     document_exists = {"relationships": {"arguments": {"to": f"source('lake', '{DOCUMENTS}')",
-                                                       "field": "document_id"},
-                                         "config": {"meta": {"dagster": {"asset_key": ["lake", spec.name]}}}}}
+                                                       "field": "document_id"}}}
     for column in columns:
         if column["name"] == "_document_id":
             column["data_tests"] = ["not_null", document_exists]
