@@ -73,11 +73,12 @@ def _describe(spec: ReportSpec, name: str) -> str:
 def _report_table(spec: ReportSpec) -> dict:
     columns = [_column(name, typ, _describe(spec, name)) for name, typ in row_columns(spec)]
     meta = {"external_location": lake_location(spec.name), "report_type": spec.report_type}
-    document_exists = {"relationships": {"arguments": {"to": f"source('lake', '{DOCUMENTS}')",
-                                                       "field": "document_id"}}}
+    # Rows whose document has no documents row are an unfinished landing (that row is the commit marker):
+    # staging's inner join leaves them out and landing the file again completes it, so no test between the two
+    # sources (dagster-dbt could not show it as an asset check either).
     for column in columns:
         if column["name"] == "_document_id":
-            column["data_tests"] = ["not_null", document_exists]
+            column["data_tests"] = ["not_null"]
     return {"name": spec.name, "description": spec.description, "config": {"meta": meta}, "columns": columns}
 
 

@@ -40,11 +40,13 @@ def test_every_lake_source_of_dbt_is_a_lake_asset_upstream_of_its_models(defs):
 
 def test_dbt_data_tests_are_asset_checks(defs):
     checks = {k.name for k in defs.resolve_asset_graph().asset_check_keys}
-    # A test on one model, seed or source; dagster-dbt cannot attach a test between two sources to either.
+    # A test on one model, seed or source, or a singular test naming the model it checks in its dagster meta.
     data_tests = {
         n["name"] for n in manifest()["nodes"].values()
-        if n["resource_type"] == "test" and (n.get("attached_node") or len(n["depends_on"]["nodes"]) == 1)
+        if n["resource_type"] == "test" and (n.get("attached_node") or len(n["depends_on"]["nodes"]) == 1
+                                             or n["config"]["meta"].get("dagster", {}).get("ref"))
     }
+    assert "assert_inventory_reconciliation_balances_with_ledger_summary" in data_tests
     assert data_tests, "the manifest declares no data tests"
     assert data_tests <= checks
     assert dg.AssetCheckKey(lake_key(DOCUMENTS), NO_QUARANTINED_FILES) in defs.resolve_asset_graph().asset_check_keys

@@ -1,5 +1,6 @@
 {#- Every claim naming a SKU names a product of dim_products (same seller and marketplace), so claim pages
     can show its title, measurements and cost. Money-only claims without a SKU are not checked. -#}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_claim_opportunities'}}}) }}  {#- shown in Dagster as a check of this mart -#}
 with
 
 claims as (

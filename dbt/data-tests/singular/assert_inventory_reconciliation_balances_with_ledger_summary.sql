@@ -2,6 +2,7 @@
     summary covers, each movement category the ledger detail records equals the summary's, the summary has
     no Unknown Events, and opening + movements = closing (unexplained_units = 0). Returns the rows that do
     not balance, with the summary's figures beside the mart's. -#}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_inventory_reconciliation'}}}) }}  {#- shown in Dagster as a check of this mart -#}
 {%- set movements = ['receipts', 'customer_shipments', 'customer_returns', 'vendor_returns',
                      'warehouse_transfers', 'found', 'lost', 'damaged', 'disposed', 'other_adjustments'] -%}
 with
