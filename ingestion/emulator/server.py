@@ -246,7 +246,7 @@ class Handler(BaseHTTPRequestHandler):
         report_id = state.new_id("")
         fault = state.take_fault(("fatal", "cancelled", "in_progress"), "createReport", spec.report_type)
         rows = world.window_rows(self.seller_id, spec, codes[0], start, end)
-        outcome = {"fatal": "FATAL", "cancelled": "CANCELLED", "in_progress": "IN_PROGRESS"}.get(
+        outcome = {"fatal": "FATAL", "cancelled": "CANCELLED"}.get(
             fault.kind if fault else "", "DONE" if rows else "CANCELLED")
         created = now
         snapshots = world.documents(self.seller_id, spec, codes[0]) if spec.coverage == "snapshot" else []
@@ -261,7 +261,8 @@ class Handler(BaseHTTPRequestHandler):
             document_id = self.store(spec, codes[0], json.dumps({"errorDetails": details}).encode())
         with state.lock:
             state.reports[report_id] = Report(report_id, self.seller_id, spec.report_type, list(ids), start,
-                                              end, created, outcome, document_id, polls=0)
+                                              end, created, outcome, document_id, polls=0,
+                                              stuck=fault is not None and fault.kind == "in_progress")
         raise json_reply(202, {"reportId": report_id})
 
     def store(self, spec: ReportSpec, code: str, body: bytes) -> str:

@@ -68,12 +68,13 @@ class Report:
     data_start: datetime
     data_end: datetime
     created: datetime
-    outcome: str  # DONE, CANCELLED, FATAL, or IN_PROGRESS (stuck for good)
+    outcome: str  # DONE, CANCELLED or FATAL
     document_id: str | None
     polls: int = -1  # -1: listed, never queued (settlements); else getReport calls so far
+    stuck: bool = False  # an in_progress fault: IN_PROGRESS until `State.release_stuck_reports`
 
     def status(self) -> str:
-        if self.polls < 0 or self.polls > QUEUED_POLLS + 1:
+        if self.polls < 0 or (self.polls > QUEUED_POLLS + 1 and not self.stuck):
             return self.outcome
         return "IN_QUEUE" if self.polls <= QUEUED_POLLS else "IN_PROGRESS"
 
@@ -132,6 +133,12 @@ class State:
             self.faults.clear()
             self._requests.clear()
             self._offset = timedelta()
+
+    def release_stuck_reports(self) -> None:
+        """Let every report an in_progress fault kept IN_PROGRESS reach its outcome (as Amazon's eventually do)."""
+        with self.lock:
+            for report in self.reports.values():
+                report.stuck = False
 
     def advance_clock(self, seconds: float) -> None:
         """Move the emulator's clock forward (expire download URLs and tokens without waiting)."""

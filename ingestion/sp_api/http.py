@@ -2,17 +2,21 @@
 
 Every call goes through `call`: it waits for the (seller, region, operation) token bucket, retries throttling
 (429, also with an empty body), 5xx and timeouts with capped exponential backoff and full jitter, and adopts
-the rate Amazon announces in `x-amzn-RateLimit-Limit`. Errors are described by operation and status only:
-URLs (presigned), headers and bodies are never formatted into a message."""
+the rate Amazon announces in `x-amzn-RateLimit-Limit`; the buckets are files, shared by every process. Errors
+are described by operation and status only: URLs (presigned), headers and bodies are never formatted into a
+message."""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import random
-import threading
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 import httpx
@@ -75,35 +79,18 @@ class CallFailed(Exception):
     """A call that failed for good (after retries, or not retryable)."""
 
 
-class _Bucket:
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst, self.tokens, self.stamp = rate, burst, float(burst), time.monotonic()
-
-    def delay(self) -> float:
-        """Take a token; return how long the caller must wait for it."""
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        self.tokens -= 1
-        return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
-
-
 class RateLimiter:
-    """Token buckets per (seller, region, operation), shared by every call in the process."""
+    """Token buckets per (seller, region, operation), shared by every process pulling into the same data folder
+    (two `fbaudit pull`s, a Dagster run and a CLI pull): each bucket is a small JSON file in `folder`, read and
+    rewritten under an exclusive flock. The file holds Amazon's rate; each process runs it `speedup` times
+    faster. A caller takes a token (the balance may go negative: a reservation) and sleeps outside the lock
+    until its token is due, so all processes together make at most burst + rate x elapsed calls."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._buckets: dict[tuple[str, str, str], _Bucket] = {}
-
-    def _bucket(self, key: tuple[str, str, str]) -> _Bucket:
-        if key not in self._buckets:
-            rate, burst = DEFAULT_RATES.get(key[2], (1.0, 10))
-            self._buckets[key] = _Bucket(rate * POLICY.speedup, burst)
-        return self._buckets[key]
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
 
     def acquire(self, key: tuple[str, str, str]) -> None:
-        with self._lock:
-            wait = self._bucket(key).delay()
+        wait = self._update(key, lambda bucket: bucket.update(tokens=bucket["tokens"] - 1))
         if wait > 0:
             time.sleep(wait)
 
@@ -114,11 +101,45 @@ class RateLimiter:
         except ValueError:
             return
         if rate > 0:
-            with self._lock:
-                self._bucket(key).rate = rate * POLICY.speedup
+            self._update(key, lambda bucket: bucket.update(rate=rate))
+
+    def _update(self, key: tuple[str, str, str], change: Callable[[dict], None]) -> float:
+        """Refill the bucket to now, apply `change`, save it; return how long a negative balance must wait."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / ("_".join(_SAFE.sub("_", part) for part in key) + ".json")
+        with open(os.open(path, os.O_RDWR | os.O_CREAT, 0o644), "r+", encoding="utf-8") as file:
+            fcntl.flock(file, fcntl.LOCK_EX)  # released when the file closes
+            now = time.time()
+            default_rate, burst = DEFAULT_RATES.get(key[2], (1.0, 10))
+            try:
+                bucket = json.loads(file.read())
+            except ValueError:  # new (empty) or torn by a crash: start full
+                bucket = {"rate": default_rate, "tokens": float(burst), "stamp": now}
+            rate = bucket["rate"] * POLICY.speedup
+            bucket["tokens"] = min(burst, bucket["tokens"] + max(0.0, now - bucket["stamp"]) * rate)
+            bucket["stamp"] = now
+            change(bucket)
+            file.seek(0)
+            file.truncate()
+            file.write(json.dumps(bucket))
+        return max(0.0, -bucket["tokens"] / rate)
 
 
-LIMITER = RateLimiter()
+_SAFE = re.compile(r"[^A-Za-z0-9.-]")
+LIMITER: RateLimiter | None = None
+
+
+def share_limits(folder: Path) -> None:
+    """Keep the rate-limit buckets in `folder` (a data folder's ledger/limits)."""
+    global LIMITER
+    if LIMITER is None or LIMITER.folder != folder:
+        LIMITER = RateLimiter(folder)
+
+
+def _limiter() -> RateLimiter:
+    if LIMITER is None:
+        raise RuntimeError("no rate-limit folder: call http.share_limits(<data dir>/ledger/limits) first")
+    return LIMITER
 
 
 def call(key: tuple[str, str, str], request: Callable[[], T], *, expect: str | None = None) -> T:
@@ -132,7 +153,7 @@ def call(key: tuple[str, str, str], request: Callable[[], T], *, expect: str | N
             time.sleep(
                 policy.wait(random.uniform(0, min(policy.backoff_cap, policy.backoff * 2 ** (attempt - 1))))
             )
-        LIMITER.acquire(key)
+        _limiter().acquire(key)
         try:
             response = request()
         except SellingApiException as error:
@@ -150,7 +171,7 @@ def call(key: tuple[str, str, str], request: Callable[[], T], *, expect: str | N
             last = type(error).__name__
             continue
         if isinstance(response, ApiResponse):
-            LIMITER.observe(key, response.rate_limit)
+            _limiter().observe(key, response.rate_limit)
             if expect and not (isinstance(response.payload, dict) and expect in response.payload):
                 last = "an empty answer (throttled without an error body?)"
                 continue

@@ -13,13 +13,13 @@ data is available now."""
 from __future__ import annotations
 
 import json
-import os
 import threading
 from dataclasses import asdict, dataclass, fields
 from datetime import date, timedelta
 from pathlib import Path
 
 from ..catalog import ReportSpec
+from ..jsonl import append_lines
 
 STATES = ("requested", "done", "cancelled_no_data", "fatal", "failed")
 COVERED = ("done", "cancelled_no_data")
@@ -73,12 +73,7 @@ class Ledger:
         line = json.dumps(asdict(entry), sort_keys=True) + "\n"
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a+b") as out:
-                if out.tell() and (out.seek(-1, os.SEEK_END), out.read(1))[1] != b"\n":
-                    line = "\n" + line  # end a line torn by a crash first: it stays unreadable, alone
-                out.write(line.encode("utf-8"))
-                out.flush()
-                os.fsync(out.fileno())
+            append_lines(self.path, [line])
 
     def entries(self) -> list[Entry]:
         if not self.path.exists():
@@ -108,14 +103,15 @@ class Window:
     full_end: date  # the aligned window's last day (end is earlier while data is not yet available)
 
 
-def windows(spec: ReportSpec, as_of: date, since: date | None = None) -> list[Window]:
+def windows(spec: ReportSpec, as_of: date, since: date | None = None, until: date | None = None) -> list[Window]:
     """The request windows of a report from `since` (default, and at most, its look-back) to the last day
-    whose data is available. Snapshot reports: one window, today."""
+    whose data is available, or only those starting by `until`. Snapshot reports: one window, today."""
     if spec.coverage == "snapshot":
-        return [Window(as_of.isoformat(), as_of, as_of, as_of)]
+        return [Window(as_of.isoformat(), as_of, as_of, as_of)] if until is None or until >= as_of else []
     floor = as_of - timedelta(days=spec.lookback_days)
     first = max(floor, since) if since else floor
     last = as_of - timedelta(days=spec.availability_lag_days)
+    stop = min(last, until) if until else last
     months = max(1, spec.max_window_days // 31)
     found = []
     index = (first.year * 12 + first.month - 1) // months * months
@@ -123,19 +119,20 @@ def windows(spec: ReportSpec, as_of: date, since: date | None = None) -> list[Wi
         start = date(index // 12, index % 12 + 1, 1)
         following = index + months
         full_end = date(following // 12, following % 12 + 1, 1) - timedelta(days=1)
-        if start > last:
+        if start > stop:
             return found
         found.append(Window(start.isoformat(), max(start, floor), min(full_end, last), full_end))
         index = following
 
 
 def due(
-    spec: ReportSpec, all_windows: list[Window], latest: dict, seller_id: str, scope: str
+    spec: ReportSpec, candidates: list[Window], latest: dict, seller_id: str, scope: str, as_of: date
 ) -> list[Window]:
-    """Windows not yet covered as far as data is available, plus the most recent ones (re-pulled)."""
-    recent = {w.key for w in all_windows[-REPULL_WINDOWS:]}
-    if spec.coverage == "snapshot":
-        recent = set()
+    """Of `candidates`, the windows not yet covered as far as data is available, plus the report's most recent
+    ones (re-pulled: Amazon edits history)."""
+    recent = set()
+    if spec.coverage != "snapshot":
+        recent = {w.key for w in windows(spec, as_of)[-REPULL_WINDOWS:]}
 
     def covered(window: Window) -> bool:
         entry = latest.get((seller_id, scope, spec.name, window.key))
@@ -145,7 +142,7 @@ def due(
             and date.fromisoformat(entry.window_end) >= window.end
         )
 
-    return [w for w in all_windows if w.key in recent or not covered(w)]
+    return [w for w in candidates if w.key in recent or not covered(w)]
 
 
 def gaps(latest: dict, expected: list[tuple[str, str, ReportSpec, Window]]) -> list[str]:

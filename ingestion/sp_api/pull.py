@@ -47,6 +47,7 @@ class PullSummary:
         head = ", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "nothing was due"
         lines = [f"pulled {len(self.entries)} windows: {head}; {rows:,} new rows landed"]
         lines += [f"  FAILED {e.describe()}" for e in self.failures]
+        lines += [f"  PENDING {e.describe()}" for e in self.entries if e.state == "requested"]
         if self.gaps:
             lines.append(f"{len(self.gaps)} window(s) not covered:")
             lines += [f"  {gap}" for gap in self.gaps]
@@ -60,6 +61,7 @@ class _Job:
     scope: str
     marketplace_code: str  # the marketplace the request is made for
     window: Window
+    report_id: str | None = None  # a report requested before and still processing: poll it, do not re-create
 
 
 def pullable(spec: ReportSpec) -> bool:
@@ -71,12 +73,15 @@ def pull(
     *,
     seller: str | None = None,
     since: date | None = None,
+    until: date | None = None,
     progress: Progress | None = None,
 ) -> PullSummary:
     """Request every window that is due (missing since `since`, default each report's look-back; the most
-    recent ones again; today's snapshots) for every seller in `settings.sellers_file` (or only `seller`)."""
+    recent ones again; today's snapshots) for every seller in `settings.sellers_file` (or only `seller`).
+    With `until`, only the windows starting by that day (a backfill of a range of days)."""
     ledger = Ledger(settings.data_dir)
-    jobs, listings, expected = _plan(settings, seller, since, ledger.latest())
+    http.share_limits(settings.data_dir / "ledger" / "limits")
+    jobs, listings, expected = _plan(settings, seller, since, until, ledger.latest())
     for each in {job.seller for job in jobs + listings}:
         each.credentials()  # fail before any request if a variable is missing
     done: list[Entry] = []
@@ -102,11 +107,11 @@ def uncovered(settings: Settings, *, seller: str | None = None, since: date | No
     """The windows not covered (never requested, or whose latest request failed), requesting nothing."""
     ledger = Ledger(settings.data_dir)
     latest = ledger.latest()
-    return gaps(latest, _plan(settings, seller, since, latest)[2])
+    return gaps(latest, _plan(settings, seller, since, None, latest)[2])
 
 
 def _plan(
-    settings: Settings, seller: str | None, since: date | None, latest: dict
+    settings: Settings, seller: str | None, since: date | None, until: date | None, latest: dict
 ) -> tuple[list[_Job], list[_Job], list[tuple[str, str, ReportSpec, Window]]]:
     """The windows due, the settlement listings to make, and every window expected to be covered."""
     sellers = [s for s in load_sellers(settings.sellers_file) if seller in (None, s.seller_id)]
@@ -118,15 +123,25 @@ def _plan(
     for each in sellers:
         for spec, scope, code in _targets(each):
             if spec.source == "report_list":
-                listings.append(_Job(each, spec, scope, code, _listing_window(spec, settings.as_of, since)))
+                listing = _listing_window(spec, settings.as_of, since, until)
+                listings.append(_Job(each, spec, scope, code, listing))
                 continue
-            every = windows(spec, settings.as_of, since)
+            every = windows(spec, settings.as_of, since, until)
             expected += [(each.seller_id, scope, spec, w) for w in every]
             if spec.name not in FETCHED_WITH:
-                jobs += [
-                    _Job(each, spec, scope, code, w) for w in due(spec, every, latest, each.seller_id, scope)
-                ]
+                for window in due(spec, every, latest, each.seller_id, scope, settings.as_of):
+                    jobs.append(_resumed(_Job(each, spec, scope, code, window), latest))
     return jobs, listings, expected
+
+
+def _resumed(job: _Job, latest: dict) -> _Job:
+    """A window whose report was requested and is still processing (or the pull stopped while waiting): poll
+    that report again, for the window it was requested for."""
+    entry = latest.get((job.seller.seller_id, job.scope, job.spec.name, job.window.key))
+    if job.spec.source != "report" or entry is None or entry.state != "requested" or not entry.report_id:
+        return job
+    start, end = date.fromisoformat(entry.window_start), date.fromisoformat(entry.window_end)
+    return replace(job, window=replace(job.window, start=start, end=end), report_id=entry.report_id)
 
 
 def _targets(seller: Seller) -> list[tuple[ReportSpec, str, str]]:
@@ -142,9 +157,9 @@ def _targets(seller: Seller) -> list[tuple[ReportSpec, str, str]]:
     return found
 
 
-def _listing_window(spec: ReportSpec, as_of: date, since: date | None) -> Window:
+def _listing_window(spec: ReportSpec, as_of: date, since: date | None, until: date | None) -> Window:
     first = since or as_of - timedelta(days=spec.lookback_days)
-    return Window(first.isoformat(), first, as_of, as_of)
+    return Window(first.isoformat(), first, until or as_of, as_of)
 
 
 def _entry(job: _Job, state: str, **values: object) -> Entry:
@@ -167,21 +182,21 @@ def _now() -> str:
 
 
 def _pull_window(job: _Job, ledger: Ledger, settings: Settings) -> list[Entry]:
-    requested = _entry(job, "requested", requested_at=_now())
+    requested = _entry(job, "requested", report_id=job.report_id, requested_at=_now())
     ledger.record(requested)
     key = (job.seller.seller_id, job.seller.region)
     place = marketplace(job.marketplace_code)
     try:
         if job.spec.source == "report":
-            window = None if job.spec.coverage == "snapshot" else (job.window.start, job.window.end)
-            outcome = reports.request_report(
-                api_client(Reports, job.seller, place.code),
-                key,
-                job.spec.report_type,
-                place.marketplace_id,
-                window,
-                dict(job.spec.report_options),
-            )
+            client = api_client(Reports, job.seller, place.code)
+            if job.report_id is None:
+                window = None if job.spec.coverage == "snapshot" else (job.window.start, job.window.end)
+                report_id = reports.create_report(
+                    client, key, job.spec.report_type, place.marketplace_id, window, dict(job.spec.report_options)
+                )
+                requested = replace(requested, report_id=report_id)
+                ledger.record(requested)  # from here on, an interrupted pull polls this report, not a new one
+            outcome = reports.outcome_of(client, key, requested.report_id)
             return [_land_outcome(job, requested, outcome, ledger, settings)]
         return _pull_json(job, requested, key, ledger, settings)
     except Exception as error:  # noqa: BLE001 - one window's failure must not stop the others
@@ -244,6 +259,8 @@ def _pull_listing(job: _Job, ledger: Ledger, settings: Settings) -> list[Entry]:
     for report in listed:
         report_id = str(report["reportId"])
         start = reports.parse_instant(report.get("dataStartTime")) or since
+        if start.date() > job.window.end:
+            continue  # after the days asked for
         end = reports.parse_instant(report.get("dataEndTime")) or start
         window = Window(report_id, start.date(), end.date(), end.date())
         each = replace(job, window=window)
@@ -283,7 +300,8 @@ def _land_outcome(
             )
     elif outcome.state == "done":
         entry = replace(entry, rows=0)
-    entry = replace(entry, finished_at=_now())
+    if entry.state != "requested":
+        entry = replace(entry, finished_at=_now())
     ledger.record(entry)
     return entry
 

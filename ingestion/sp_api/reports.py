@@ -1,4 +1,5 @@
 """The Reports API flow: createReport → poll getReport → getReportDocument → download the raw bytes.
+A report still processing past our timeout is polled again by its id on the next pull, never re-created.
 Settlements cannot be requested: they are listed with getReports."""
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ TERMINAL = {"DONE", "CANCELLED", "FATAL"}
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one report request ended as. `state` is a ledger state: done, cancelled_no_data, fatal, failed."""
+    """What one report request ended as. `state` is a ledger state: done, cancelled_no_data, fatal, failed,
+    or requested (still processing)."""
 
     state: str
     report_id: str | None = None
@@ -31,15 +33,19 @@ class Outcome:
     reason: str | None = None
 
 
-def request_report(
+class StillProcessing(Exception):
+    """A report not DONE, CANCELLED or FATAL within the policy's report timeout: poll it again later."""
+
+
+def create_report(
     client: Reports,
     key: tuple[str, str],
     report_type: str,
     marketplace_id: str,
     window: tuple[date, date] | None,
     options: dict[str, str],
-) -> Outcome:
-    """Request one report for `window` (inclusive days, UTC; None for a snapshot) and wait for it.
+) -> str:
+    """Request one report for `window` (inclusive days, UTC; None for a snapshot); its report id.
     `key` is (seller, region) for the rate limiter."""
     body: dict[str, object] = {"reportType": report_type, "marketplaceIds": [marketplace_id]}
     if window:
@@ -48,16 +54,23 @@ def request_report(
     if options:
         body["reportOptions"] = dict(options)
     created = http.call((*key, "createReport"), lambda: client.create_report(**body), expect="reportId")
-    report_id = str(created.payload["reportId"])
+    return str(created.payload["reportId"])
+
+
+def outcome_of(client: Reports, key: tuple[str, str], report_id: str) -> Outcome:
+    """Wait for a requested report and fetch what it ended as. Still processing after the policy's report
+    timeout: the ledger state `requested`, with the report id, for the next pull to poll again."""
     try:
         report = wait(client, key, report_id)
+    except StillProcessing as error:
+        return Outcome("requested", report_id, reason=f"{error}; the next pull polls report {report_id} again")
     except http.CallFailed as error:
         return Outcome("failed", report_id, reason=str(error))
     return finish(client, key, report)
 
 
 def wait(client: Reports, key: tuple[str, str], report_id: str) -> dict:
-    """Poll getReport until DONE, CANCELLED or FATAL; past the policy's report timeout, CallFailed."""
+    """Poll getReport until DONE, CANCELLED or FATAL; past the policy's report timeout, StillProcessing."""
     policy = http.POLICY
     deadline = time.monotonic() + policy.wait(policy.report_timeout)
     pause = policy.poll_first
@@ -69,7 +82,7 @@ def wait(client: Reports, key: tuple[str, str], report_id: str) -> dict:
         if status in TERMINAL:
             return report
         if time.monotonic() + policy.wait(pause) > deadline:
-            raise http.CallFailed(f"still {status} after {policy.wait(policy.report_timeout):.0f} s")
+            raise StillProcessing(f"still {status} after {policy.wait(policy.report_timeout):.0f} s")
         time.sleep(policy.wait(pause))
         pause = min(policy.poll_cap, pause * 1.5)
 

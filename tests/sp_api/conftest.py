@@ -26,9 +26,9 @@ SECRETS = {
 
 @pytest.fixture(autouse=True)
 def fast_and_fresh(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Amazon's clocks 1000x faster, fresh rate-limit buckets and token cache, the fake credentials."""
+    """Amazon's clocks 1000x faster, a fresh token cache, the fake credentials (rate-limit buckets live in each
+    test's data folder)."""
     monkeypatch.setattr(http, "POLICY", http.Policy(speedup=1000))
-    monkeypatch.setattr(http, "LIMITER", http.RateLimiter())
     token_cache.cache.clear()
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)

@@ -54,20 +54,39 @@ def test_due_is_missing_windows_plus_the_two_most_recent():
             "done",
         )
         latest[entry.key] = entry
-    assert [w.key for w in due(spec, every, latest, "S1", "US")] == ["2026-08-01", "2026-09-01"]
+    assert [w.key for w in due(spec, every, latest, "S1", "US", AS_OF)] == ["2026-08-01", "2026-09-01"]
     failed = replace(latest[("S1", "US", spec.name, "2026-05-01")], state="failed")
     latest[failed.key] = failed
     cancelled = replace(latest[("S1", "US", spec.name, "2026-06-01")], state="cancelled_no_data")
     latest[cancelled.key] = cancelled
-    assert [w.key for w in due(spec, every, latest, "S1", "US")] == ["2026-05-01", "2026-08-01", "2026-09-01"]
+    assert [w.key for w in due(spec, every, latest, "S1", "US", AS_OF)] == ["2026-05-01", "2026-08-01", "2026-09-01"]
+
+
+def test_a_range_of_days_maps_to_the_months_it_touches_and_repulls_only_recent_windows_within_it():
+    spec = catalog.get("customer_returns")
+    spring = windows(spec, AS_OF, since=date(2026, 3, 30), until=date(2026, 4, 2))
+    assert [(w.key, w.start, w.end) for w in spring] == [
+        ("2026-03-01", date(2026, 3, 1), date(2026, 3, 31)),
+        ("2026-04-01", date(2026, 4, 1), date(2026, 4, 30)),
+    ]
+    done = {}
+    for window in windows(spec, AS_OF):
+        entry = Entry("S1", "US", spec.name, spec.report_type, window.start.isoformat(), window.end.isoformat(),
+                      window.key, "done")
+        done[entry.key] = entry
+    assert due(spec, spring, done, "S1", "US", AS_OF) == []  # covered, and not among the most recent
+    assert [w.key for w in due(spec, spring, {}, "S1", "US", AS_OF)] == ["2026-03-01", "2026-04-01"]
+    recent = windows(spec, AS_OF, since=date(2026, 9, 3), until=date(2026, 9, 5))
+    assert [w.key for w in due(spec, recent, done, "S1", "US", AS_OF)] == ["2026-09-01"]
+    assert windows(catalog.get("inventory"), AS_OF, until=AS_OF - timedelta(days=1)) == []
 
 
 def test_a_snapshot_is_due_once_a_day():
     spec = catalog.get("inventory")
     (today,) = windows(spec, AS_OF)
     entry = Entry("S1", "US", spec.name, spec.report_type, "2026-09-30", "2026-09-30", today.key, "done")
-    assert due(spec, [today], {entry.key: entry}, "S1", "US") == []
-    assert due(spec, windows(spec, date(2026, 10, 1)), {entry.key: entry}, "S1", "US") != []
+    assert due(spec, [today], {entry.key: entry}, "S1", "US", AS_OF) == []
+    assert due(spec, windows(spec, date(2026, 10, 1)), {entry.key: entry}, "S1", "US", date(2026, 10, 1)) != []
 
 
 def test_the_ledger_keeps_the_latest_state_and_survives_a_torn_last_line(tmp_path):

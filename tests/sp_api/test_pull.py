@@ -9,7 +9,8 @@ from ingestion import catalog
 from ingestion.demo import generate
 from ingestion.emulator import start
 from ingestion.land import land_inbox
-from ingestion.sp_api import Ledger, pull
+from ingestion.sp_api import Ledger, http, pull
+from ingestion.sp_api.ledger import REPULL_WINDOWS
 from ingestion.sp_api.pull import pullable, uncovered
 
 # Windowed reports whose rows the file drop and the API give identically (the file drop also holds
@@ -62,11 +63,10 @@ REIMBURSEMENTS = "GET_FBA_REIMBURSEMENTS_DATA"
     [
         (TRANSIENT, "done"),
         ([{"kind": "fatal", "report_type": REIMBURSEMENTS}], "fatal"),
-        ([{"kind": "in_progress", "report_type": REIMBURSEMENTS}], "failed"),
         ([{"kind": "truncate", "report_type": REIMBURSEMENTS}], "failed"),
         ([{"kind": "server_error", "operation": "createReport", "report_type": REIMBURSEMENTS}], "failed"),
     ],
-    ids=["transient", "fatal", "stuck_in_progress", "truncated", "server_errors_persist"],
+    ids=["transient", "fatal", "truncated", "server_errors_persist"],
 )
 def test_a_failure_is_recorded_and_the_next_pull_completes_without_loss_or_duplicates(
     sp, emulator, reference, tmp_path, faults, first_state
@@ -121,3 +121,48 @@ def test_a_cp1252_document_lands_the_same_rows(sp, emulator, tmp_path):
     pull(clean, since=sp.since)
     for report in SAME_ROWS:
         assert sp.lake_rows(settings, report) == sp.lake_rows(clean, report), report
+
+
+def test_a_report_still_in_progress_is_polled_again_by_its_id_and_landed_once_done(
+    sp, emulator, reference, tmp_path, monkeypatch
+):
+    settings = sp.settings_for(emulator, tmp_path)
+    monkeypatch.setattr(http, "POLICY", http.Policy(speedup=1000, report_timeout=300))  # 0.3 s
+    emulator.state.set_faults([{"kind": "in_progress", "report_type": REIMBURSEMENTS}])
+    first = pull(settings, since=sp.since)
+    stuck = {e.key: e.report_id for e in first.entries if e.report == "reimbursements"}
+    assert stuck and all(stuck.values())
+    assert {e.state for e in first.entries if e.key in stuck} == {"requested"} and first.failures == []
+    assert any(line.startswith("  PENDING DEMO1 US GET_FBA_REIMBURSEMENTS_DATA") for line in first.lines())
+    latest = Ledger(settings.data_dir).latest()
+    assert {key: latest[key].report_id for key in stuck} == stuck and len(first.gaps) == len(stuck)
+
+    emulator.state.reset()  # the fault off; the stuck reports keep their ids and finish now
+    emulator.state.release_stuck_reports()
+    second = pull(settings, since=sp.since)
+    again = {e.key: e.report_id for e in second.entries if e.report == "reimbursements"}
+    assert again == stuck  # the same reports, polled, not requested again
+    assert {e.state for e in second.entries if e.key in stuck} <= {"done", "cancelled_no_data"}
+    polled = {path.rsplit("/", 1)[-1] for _, path, op in emulator.state.requests if op == "getReport"}
+    assert set(stuck.values()) <= polled
+    created = [op for _, _, op in emulator.state.requests if op == "createReport"]
+    assert len(created) == len({e.report_id for e in second.entries if e.report_id} - set(stuck.values())) - len(
+        [e for e in second.entries if e.report == "settlements"]
+    )
+    assert second.failures == [] and second.gaps == []
+    assert sp.landed_documents(settings) == reference
+
+
+def test_after_a_two_year_backfill_the_next_pull_requests_only_the_recent_windows(sp, emulator, tmp_path):
+    settings = sp.settings_for(emulator, tmp_path)
+    backfill = pull(settings, since=sp.as_of - timedelta(days=730))
+    assert backfill.failures == [] and backfill.gaps == []
+    emulator.state.reset()
+    again = pull(settings)
+    windowed = [s for s in catalog.REPORTS if pullable(s) and s.source != "report_list" and s.coverage != "snapshot"]
+    counts: dict[str, int] = {}
+    for entry in again.entries:
+        counts[entry.report] = counts.get(entry.report, 0) + 1
+    assert counts == {s.name: REPULL_WINDOWS for s in windowed}  # US only: one scope per report
+    created = [op for _, _, op in emulator.state.requests if op == "createReport"]
+    assert len(created) == REPULL_WINDOWS * len([s for s in windowed if s.source == "report"])
