@@ -3,6 +3,7 @@
     landing/<report>/<seller_id>/<document_id>.gz        raw bytes as received (gzip), immutable
     lake/report=<report>/seller_id=<S>/marketplace_id=<M>/<document_id>.parquet   typed rows
     lake/report=_documents/seller_id=<S>/<document_id>.parquet                    one row per document
+    lake/report=_quarantine/seller_id=<S>/<quarantine_id>.parquet                 one row per quarantined file
     lake/report=<report>/_empty.parquet                   zero rows, the declared schema (so a report
                                                           with no documents yet still reads as a table)
     quarantine/<stamp>-<file name>  and  <same>.error.txt
@@ -17,6 +18,7 @@ from pathlib import Path
 from .catalog import DUCKDB_TYPES, ReportSpec
 
 DOCUMENTS = "_documents"
+QUARANTINE = "_quarantine"
 
 # Added to every row of every report, in this order, after the report's own columns.
 ROW_METADATA: tuple[tuple[str, str], ...] = (
@@ -45,6 +47,18 @@ DOCUMENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("row_count", "BIGINT"),
 )
 
+# One row per quarantined file (per seller), written after its copy and error file; read by the health marts.
+QUARANTINE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("quarantine_id", "VARCHAR"),  # sha256 of the file's bytes, hex
+    ("seller_id", "VARCHAR"),
+    ("marketplace_id", "VARCHAR"),  # as given to landing; empty when the inbox folder was not a marketplace
+    ("file_name", "VARCHAR"),  # the file's own name, as dropped or requested
+    ("quarantined_path", "VARCHAR"),  # the copy under quarantine/
+    ("error_path", "VARCHAR"),  # its .error.txt
+    ("error", "VARCHAR"),  # the error's first line, with the file's path shortened to its name
+    ("quarantined_at", "TIMESTAMP"),  # UTC, the stamp of the quarantined copy's name
+)
+
 
 def report_dir(lake_dir: Path, report: str) -> Path:
     return lake_dir / f"report={report}"
@@ -63,6 +77,10 @@ def document_path(lake_dir: Path, seller_id: str, document_id: str) -> Path:
     return report_dir(lake_dir, DOCUMENTS) / f"seller_id={seller_id}" / f"{document_id}.parquet"
 
 
+def quarantine_path(lake_dir: Path, seller_id: str, quarantine_id: str) -> Path:
+    return report_dir(lake_dir, QUARANTINE) / f"seller_id={seller_id}" / f"{quarantine_id}.parquet"
+
+
 def raw_path(landing_dir: Path, spec: ReportSpec, seller_id: str, document_id: str) -> Path:
     return landing_dir / spec.name / seller_id / f"{document_id}.gz"
 
@@ -77,12 +95,13 @@ def empty_path(lake_dir: Path, report: str) -> Path:
 
 
 def ensure_lake(lake_dir: Path) -> None:
-    """Create the zero-row schema file of every report and of the documents table, once."""
+    """Create the zero-row schema file of every report, the documents and the quarantine table, once."""
     import duckdb
 
     from .catalog import REPORTS
 
-    tables = [(spec.name, row_columns(spec)) for spec in REPORTS] + [(DOCUMENTS, DOCUMENT_COLUMNS)]
+    tables = [(spec.name, row_columns(spec)) for spec in REPORTS] + [
+        (DOCUMENTS, DOCUMENT_COLUMNS), (QUARANTINE, QUARANTINE_COLUMNS)]
     missing = [(name, cols) for name, cols in tables if not empty_path(lake_dir, name).exists()]
     if not missing:
         return

@@ -25,6 +25,7 @@ from .parse import ParsedDocument, ParseError, parse_document
 from .settings import Settings
 
 Progress = Callable[[str], None]
+QUARANTINE_STAMP = "%Y%m%dT%H%M%S%fZ"  # the UTC prefix of a quarantined copy's name
 
 
 @dataclass(frozen=True)
@@ -115,19 +116,39 @@ def land_inbox(settings: Settings, progress: Progress | None = None) -> list[Lan
 
 def quarantine(path: Path, message: str, *, seller_id: str, marketplace_id: str,
                settings: Settings) -> LandingResult:
-    """Copy the file to quarantine/<UTC stamp>-<name> beside <same>.error.txt (once per identical file)."""
+    """Copy the file to quarantine/<UTC stamp>-<name> beside <same>.error.txt (once per identical file), then
+    record it in the lake's quarantine table (also for a file quarantined before that table existed)."""
     qdir = settings.quarantine_dir
     qdir.mkdir(parents=True, exist_ok=True)
     data = path.read_bytes()
     already = [q for q in qdir.glob(f"*-{path.name}") if q.read_bytes() == data]
-    target = already[0] if already else qdir / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}-{path.name}"
+    target = already[0] if already else qdir / f"{datetime.now(UTC).strftime(QUARANTINE_STAMP)}-{path.name}"
     error_file = target.with_name(target.name + ".error.txt")
     if not already:
         _write_atomic(error_file, lambda tmp: tmp.write_text(f"{message}\n", encoding="utf-8"))
         _write_atomic(target, lambda tmp: shutil.copyfile(path, tmp))
+    quarantine_id = hashlib.sha256(data).hexdigest()
+    record = lake.quarantine_path(settings.lake_dir, seller_id, quarantine_id)
+    if not record.exists():
+        lake.ensure_lake(settings.lake_dir)
+        stamp = target.name.split("-", 1)[0]
+        values = {
+            "quarantine_id": quarantine_id, "seller_id": seller_id, "marketplace_id": marketplace_id,
+            "file_name": path.name, "quarantined_path": str(target), "error_path": str(error_file),
+            "error": _short_error(message, path),
+            "quarantined_at": datetime.strptime(stamp, QUARANTINE_STAMP),
+        }
+        with duckdb.connect() as con:
+            _write_row(con, record, lake.QUARANTINE_COLUMNS, values)
     return LandingResult(path=path, status="quarantined", report=None, seller_id=seller_id,
                          marketplace_id=marketplace_id, document_id=None, rows=0, error=message,
                          error_file=error_file)
+
+
+def _short_error(message: str, path: Path) -> str:
+    """The first line of an error, the file named by its name rather than its full path, at most 500 chars."""
+    lines = message.strip().splitlines() or [""]
+    return lines[0].replace(str(path), path.name)[:500]
 
 
 def _write_document_row(con: duckdb.DuckDBPyConnection, doc: ParsedDocument, target: Path, *,
@@ -143,8 +164,14 @@ def _write_document_row(con: duckdb.DuckDBPyConnection, doc: ParsedDocument, tar
         "load_source": load_source, "source_name": source_name, "encoding": doc.encoding,
         "row_count": doc.row_count,
     }
-    select = ", ".join(f"CAST(? AS {typ}) AS {name}" for name, typ in lake.DOCUMENT_COLUMNS)
-    params = [values[name] for name, _ in lake.DOCUMENT_COLUMNS]
+    _write_row(con, target, lake.DOCUMENT_COLUMNS, values)
+
+
+def _write_row(con: duckdb.DuckDBPyConnection, target: Path, columns: tuple[tuple[str, str], ...],
+               values: dict[str, object]) -> None:
+    """One row of these lake columns, typed as declared, written atomically as a Parquet file."""
+    select = ", ".join(f"CAST(? AS {typ}) AS {name}" for name, typ in columns)
+    params = [values[name] for name, _ in columns]
     _write_atomic(target, lambda tmp: con.execute(
         f"COPY (SELECT {select}) TO '{tmp}' (FORMAT parquet)", params))
 

@@ -1,9 +1,11 @@
 """The lake as assets, keyed like dagster-dbt's source keys: ["lake", <report>] for every report in the
-catalog, and ["lake", "_documents"], the register of landed documents.
+catalog, ["lake", "_documents"], the register of landed documents, and ["lake", "_quarantine"], the
+files landing refused. A report pulled from the SP-API
+depends on its ["sp_api", <report>] asset, which lands its documents (assets/sp_api.py).
 
 One step lands the whole inbox (landing is per file, not per report) and reports per report. A
 quarantined file does not stop the other files or the dbt build: it is logged as a warning and fails the
-documents register's `no_quarantined_files` check (severity ERROR), so the run shows it; the Dagster
+quarantine register's `no_quarantined_files` check (severity ERROR), so the run shows it; the Dagster
 run itself still succeeds. `fbaudit run` exits non-zero when any file was quarantined.
 """
 
@@ -12,11 +14,13 @@ from collections.abc import Iterator, Sequence
 import dagster as dg
 
 from ingestion.catalog import REPORTS
-from ingestion.lake import DOCUMENTS
+from ingestion.lake import DOCUMENTS, QUARANTINE
 from ingestion.land import LandingResult, land_inbox
 from ingestion.settings import load_settings
+from ingestion.sp_api.pull import pullable
 
 from ..resources import WRITER_POOL
+from .sp_api import sp_api_key
 
 LAKE_SOURCE = "lake"  # the dbt source name: dagster-dbt keys its tables [source, table]
 NO_QUARANTINED_FILES = "no_quarantined_files"
@@ -46,14 +50,16 @@ def quarantined_files(results: Sequence[LandingResult]) -> list[str]:
     name="land_inbox",
     specs=[
         dg.AssetSpec(lake_key(spec.name), group_name="lake", kinds={"python", "parquet"},
-                     description=spec.description)
+                     description=spec.description, deps=[sp_api_key(spec.name)] if pullable(spec) else [])
         for spec in REPORTS
     ] + [
         dg.AssetSpec(lake_key(DOCUMENTS), group_name="lake", kinds={"python", "parquet"},
                      description="One row per landed document: what it covers, where it came from."),
+        dg.AssetSpec(lake_key(QUARANTINE), group_name="lake", kinds={"python", "parquet"},
+                     description="One row per file landing refused: its error and where it was moved."),
     ],
     check_specs=[
-        dg.AssetCheckSpec(NO_QUARANTINED_FILES, asset=lake_key(DOCUMENTS),
+        dg.AssetCheckSpec(NO_QUARANTINED_FILES, asset=lake_key(QUARANTINE),
                           description="Every file found in the inbox was landed or had been landed before."),
     ],
     pool=WRITER_POOL,
@@ -69,9 +75,10 @@ def lake_tables(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeRes
             asset_key=lake_key(spec.name),
             metadata=landing_metadata([r for r in results if r.report == spec.name]),
         )
+    yield dg.MaterializeResult(asset_key=lake_key(DOCUMENTS), metadata=landing_metadata(results))
     yield dg.MaterializeResult(
-        asset_key=lake_key(DOCUMENTS),
-        metadata=landing_metadata(results),
+        asset_key=lake_key(QUARANTINE),
+        metadata={"quarantined": len(problems)},
         check_results=[
             dg.AssetCheckResult(
                 check_name=NO_QUARANTINED_FILES,

@@ -5,7 +5,7 @@ import shutil
 import dagster as dg
 
 from dagster_project.assets.lake import NO_QUARANTINED_FILES, lake_key, lake_tables
-from ingestion.lake import DOCUMENTS
+from ingestion.lake import DOCUMENTS, QUARANTINE
 
 
 def test_lands_the_inbox_and_reports_a_quarantined_file_without_failing_the_others(reports_dir, data_dir):
@@ -22,6 +22,7 @@ def test_lands_the_inbox_and_reports_a_quarantined_file_without_failing_the_othe
     assert reimbursements["documents_landed"].value == 1 and reimbursements["rows"].value > 0
     assert metadata[lake_key("inventory")]["documents_landed"].value == 0
     assert metadata[lake_key(DOCUMENTS)]["quarantined"].value == 1
+    assert metadata[lake_key(QUARANTINE)]["quarantined"].value == 1
     (check,) = result.get_asset_check_evaluations()
     assert (check.check_name, check.passed, check.severity) == (
         NO_QUARANTINED_FILES, False, dg.AssetCheckSeverity.ERROR

@@ -162,3 +162,52 @@ def test_inbox_lands_in_place_and_a_rerun_changes_nothing(settings, reports_dir)
                                                 "quarantined"]
     assert len(messages) == 5 and any(m.startswith("duplicate ledger_detail") for m in messages)
     assert lake_files(settings) == before  # the quarantined files were not copied again
+
+
+def test_a_quarantined_file_is_recorded_in_the_lake_quarantine_table(settings, tmp_path, reports_dir):
+    bad = tmp_path / "drop" / "bad_date.tsv"
+    bad.parent.mkdir()
+    shutil.copy(reports_dir / "bad/bad_date.tsv", bad)
+    before = datetime.now(UTC).replace(tzinfo=None)
+    result = land_file(bad, seller_id="S1", marketplace_code="US", settings=settings)
+    quarantine_id = hashlib.sha256(bad.read_bytes()).hexdigest()
+    (row,) = read(lake.quarantine_path(settings.lake_dir, "S1", quarantine_id))
+    (copy,) = settings.quarantine_dir.glob("*-bad_date.tsv")
+    assert row | {"quarantined_at": None, "error": None} == {
+        "quarantine_id": quarantine_id, "seller_id": "S1", "marketplace_id": "ATVPDKIKX0DER",
+        "file_name": "bad_date.tsv", "quarantined_path": str(copy), "error_path": str(result.error_file),
+        "error": None, "quarantined_at": None,
+    }
+    first_line = result.error.splitlines()[0]
+    assert str(bad) in first_line and row["error"] == first_line.replace(str(bad), "bad_date.tsv")
+    assert "\n" not in row["error"] and "line 3" in row["error"]
+    assert before <= row["quarantined_at"] <= datetime.now(UTC).replace(tzinfo=None)
+    assert lake.empty_path(settings.lake_dir, lake.QUARANTINE).exists()
+    assert not list(settings.data_dir.rglob("*.tmp"))
+
+
+def test_a_file_quarantined_before_the_table_existed_is_recorded_at_its_first_stamp(settings, reports_dir):
+    bad = reports_dir / "bad/unknown_header.tsv"
+    land_file(bad, seller_id="S1", marketplace_code="DE", settings=settings)
+    record = lake.quarantine_path(settings.lake_dir, "S1", hashlib.sha256(bad.read_bytes()).hexdigest())
+    (copy,) = settings.quarantine_dir.glob("*-unknown_header.tsv")
+    old_copy = copy.rename(copy.with_name("20260101T120000000000Z-unknown_header.tsv"))
+    copy.with_name(copy.name + ".error.txt").rename(old_copy.with_name(old_copy.name + ".error.txt"))
+    record.unlink()
+
+    land_file(bad, seller_id="S1", marketplace_code="DE", settings=settings)
+    assert sorted(settings.quarantine_dir.iterdir()) == [old_copy, old_copy.with_name(old_copy.name + ".error.txt")]
+    (row,) = read(record)
+    assert (row["quarantined_path"], row["quarantined_at"]) == (str(old_copy), datetime(2026, 1, 1, 12, 0))
+    assert row["marketplace_id"] == "A1PA6795UKMFR9"
+
+
+def test_a_file_in_a_folder_that_is_no_marketplace_is_recorded_without_one(settings, reports_dir):
+    folder = settings.inbox_dir / "S2" / "Germany"
+    folder.mkdir(parents=True)
+    shutil.copy(reports_dir / "inventory/inventory_us.tsv", folder)
+    (result,) = land_inbox(settings)
+    assert result.status == "quarantined"
+    (row,) = read(settings.lake_dir / "report=_quarantine" / "seller_id=S2" / "*.parquet")
+    assert (row["seller_id"], row["marketplace_id"], row["file_name"]) == ("S2", "", "inventory_us.tsv")
+    assert row["error"].startswith(f"{folder}: the folder name is not a marketplace code (unknown marketplace")

@@ -1,10 +1,13 @@
 """Every dashboard page in real headless Chromium: no error, charts with data, numbers equal to the marts."""
 
+import os
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
+
+from .conftest import BAD_FILE, PREBUILT_WAREHOUSE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(1800)]
 
@@ -91,7 +94,7 @@ def test_overview_totals_equal_the_marts(warehouse, site, browser):
         for seller, marketplace, found, claimable, at_risk, expired, recovered in query(warehouse, """
             with claims as (
                 select c.seller_id, c.marketplace_id, c.currency_code,
-                    sum(c.claim_amount) as found,
+                    sum(case when c.reference_type = 'case_id' then 0 else c.claim_amount end) as found,
                     sum(case when c.status = 'claimable' then c.claim_amount else 0 end) as claimable,
                     sum(case when c.status = 'claimable' and d.days_left between 0 and 7
                         then c.claim_amount else 0 end) as at_risk,
@@ -140,3 +143,34 @@ def test_every_claim_type_and_claim_has_a_page(warehouse, data_dir):
         assert (site / "claims" / claim_type / "index.html").is_file(), claim_type
     for (claim_id,) in query(warehouse, "select claim_id from marts.fct_claim_opportunities"):
         assert (site / "claim" / claim_id / "index.html").is_file(), claim_id
+
+
+def test_data_health_shows_counts_gaps_and_the_quarantined_file(warehouse, site, browser):
+    gaps = query(warehouse, "select report from marts.fct_coverage_gaps")
+    files = query(warehouse, "select file_name, error, is_resolved from marts.fct_quarantined_files")
+    fresh = not os.environ.get(PREBUILT_WAREHOUSE)
+    if fresh:  # conftest dropped one bad file into the demo seller's inbox
+        assert [(name, resolved) for name, _, resolved in files] == [(BAD_FILE.name, False)]
+    page, _ = visit(browser, site + "/data-health/", "data_health_sections")
+    try:
+        counts = page.inner_text('[data-testid="health-counts"]')
+        unresolved = sum(not resolved for _, _, resolved in files)
+        assert "Coverage gaps" in counts and f"{len(gaps):,}" in counts, counts
+        assert "Unresolved quarantined files" in counts and str(unresolved) in counts, counts
+        gap_section = page.locator('[data-testid="coverage-gaps"]')
+        if gaps:
+            # the table pages 25 rows at a time (it renders a few more rows than it shows, hence >=)
+            assert gap_section.locator("tr:has(td)").count() >= min(len(gaps), 25)
+            text = gap_section.inner_text()
+            assert any(report in text for (report,) in gaps), text[:500]
+        else:
+            assert "No gaps" in gap_section.inner_text()
+        quarantine_text = page.inner_text('[data-testid="quarantined-files"]')
+        if files:
+            assert all(name in quarantine_text and error[:40] in quarantine_text for name, error, _ in files)
+        else:
+            assert "No quarantined files" in quarantine_text
+        if fresh:
+            assert "bonus-points" in quarantine_text, quarantine_text
+    finally:
+        page.close()
