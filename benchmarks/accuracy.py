@@ -32,6 +32,9 @@ from ingestion.claims import CLAIM_TYPES
 REPO_ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-28"
 MART = "marts.fct_claim_opportunities"
+# Detections only: not claims Amazon settled on its own (resolved_by_amazon: the truth lists what is still owed)
+# nor the reimbursement_short follow-ups fbaudit derives from filed cases (reference_type case_id).
+DETECTIONS = "status <> 'resolved_by_amazon' and coalesce(reference_type, '') <> 'case_id'"
 SHOWN = 10  # mismatches printed per kind
 
 
@@ -151,7 +154,7 @@ def read_detected(warehouse: Path) -> list[Claim]:
         try:
             rows = con.execute(
                 "select seller_id, marketplace_id, claim_type, reference_id, coalesce(fnsku, ''), quantity, "
-                f"claim_amount from {MART}"
+                f"claim_amount from {MART} where {DETECTIONS}"
             ).fetchall()
         except duckdb.CatalogException:
             raise SystemExit(f"bench-accuracy: {warehouse} has no {MART}; did dbt build it?") from None

@@ -19,6 +19,8 @@ from typing import TextIO
 from ingestion.catalog import marketplace
 from ingestion.settings import Settings, load_settings
 
+from .claims_cli import add_claims_parser, run_claims
+
 INSTANCE_CONFIG = Path(__file__).with_name("dagster.yaml")
 RUN_LOG = "last-run.log"  # in DAGSTER_HOME: the console output of the latest run's Dagster and dbt logs
 
@@ -54,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fbaudit", description="Amazon FBA reimbursement auditor.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="land what is new in the inbox and build the warehouse")
+    run = commands.add_parser("run", help="pull what is due from the SP-API (with a sellers file), land what is "
+                                        "new in the inbox and build the warehouse")
     run.add_argument("--as-of", type=iso_date, metavar="DATE",
                      help="the date the pipeline treats as today (overrides FBAUDIT_AS_OF)")
     run.add_argument("--no-dashboards", action="store_true",
@@ -93,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     emulator.add_argument("--sellers", type=positive_int, default=1)
     emulator.add_argument("--sellers-file", type=Path, metavar="PATH",
                           help="write a sellers file for the emulator's sellers (endpoint = its URL)")
+    add_claims_parser(commands)
     return parser
 
 
@@ -103,7 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
     except ValueError as error:
         parser.error(str(error))
-    command = {"run": run, "ingest": ingest, "demo": demo, "pull": pull, "emulator": emulator}[args.command]
+    command = {"run": run, "ingest": ingest, "demo": demo, "pull": pull, "emulator": emulator,
+               "claims": run_claims}[args.command]
     return command(settings, args)
 
 
@@ -115,7 +120,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     print(f"fbaudit run: as of {settings.as_of}, data in {settings.data_dir}", flush=True)
     if not ensure_manifest():
         return 1
-    pull_problem = pull_before_run(settings)
+    if settings.sellers_file.exists():
+        print(f"pulling what is due from the SP-API for the sellers in {settings.sellers_file} ...", flush=True)
     dagster_home = settings.data_dir / ".dagster"
     dagster_home.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(INSTANCE_CONFIG, dagster_home / "dagster.yaml")
@@ -124,6 +130,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     import dagster as dg  # late: importing the definitions needs the manifest
 
     from .assets.reports import DASHBOARDS_KEY
+    from .assets.sp_api import pull_problems
     from .definitions import defs
     from .jobs import daily_refresh_job
     from .project import dbt_project
@@ -146,7 +153,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         job = defs.resolve_job_def(daily_refresh_job.name)
         selection = None
         if args.no_dashboards:
-            selection = [k for k in defs.resolve_asset_graph().get_all_asset_keys() if k != DASHBOARDS_KEY]
+            selection = [k for k in defs.resolve_asset_graph().executable_asset_keys if k != DASHBOARDS_KEY]
         result = job.execute_in_process(
             instance=instance,
             run_id=run_id,
@@ -155,6 +162,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
     problems = quarantined(result)
+    unpulled = pull_problems(result)
+    if unpulled:
+        print("SP-API windows not pulled (the next run requests them again):\n"
+              + "\n".join(f"  {line}" for line in unpulled))
     rows = staging_row_counts(settings.warehouse_path, dbt_project.manifest_path) if result.success else {}
     print()
     print(format_summary(landing_by_table(result), rows, problems, settings.quarantine_dir))
@@ -165,7 +176,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
           f"(duckdb -readonly); `{make_dagster(settings)}` opens the Dagster UI with this run's full logs.")
     reason = failure_reason(result) or (
         f"{len(problems)} file(s) quarantined, see {settings.quarantine_dir}" if problems else None
-    ) or pull_problem
+    ) or (f"pull: {len(unpulled)} window(s) failed or still processing" if unpulled else None)
     if reason:
         failures = dbt_failures(result, dagster_home / "dbt_target" / "run_results.json", started_at)
         if failures:
@@ -296,22 +307,6 @@ def pull(settings: Settings, args: argparse.Namespace) -> int:
               f"the next pull requests them again", file=sys.stderr)
         return 1
     return 0
-
-
-def pull_before_run(settings: Settings) -> str | None:
-    """`fbaudit run` first pulls what is due when a sellers file exists; returns a failure reason or None."""
-    if not settings.sellers_file.exists():
-        return None
-    from ingestion.sp_api import SellersFileError
-    from ingestion.sp_api import pull as pull_due
-
-    print(f"pulling what is due from the SP-API for the sellers in {settings.sellers_file} ...", flush=True)
-    try:
-        summary = pull_due(settings)
-    except (SellersFileError, ValueError) as error:
-        return f"pull: {error}"
-    print("\n".join(summary.lines()), flush=True)
-    return f"pull: {len(summary.failures)} window(s) failed" if summary.failures else None
 
 
 def emulator(settings: Settings, args: argparse.Namespace) -> int:

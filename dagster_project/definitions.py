@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dagster as dg
 
+from .assets.claims import claim_packets, claims_register, deadline_digest_job, deadline_digest_schedule
 from .assets.lake import lake_tables
 from .assets.reports import dashboards, published_warehouse
+from .assets.sp_api import sp_api_reports
 from .assets.transform import dbt_models
 from .jobs import daily_refresh_job
 from .resources import RESOURCES
@@ -13,9 +15,9 @@ from .schedules import daily_refresh_schedule
 from .sensors import inbox_sensor
 
 defs = dg.Definitions(
-    assets=[lake_tables, dbt_models, published_warehouse, dashboards],
-    jobs=[daily_refresh_job],
-    schedules=[daily_refresh_schedule],
+    assets=[sp_api_reports, lake_tables, dbt_models, claims_register, claim_packets, published_warehouse, dashboards],
+    jobs=[daily_refresh_job, deadline_digest_job],
+    schedules=[daily_refresh_schedule, deadline_digest_schedule],
     sensors=[inbox_sensor],
     resources=RESOURCES,
 )

@@ -61,6 +61,11 @@ class Settings:
         return self.data_dir / "warehouse.duckdb"
 
     @property
+    def published_warehouse_path(self) -> Path:
+        """The read-only copy published after each build: dashboards and people's commands read it."""
+        return self.data_dir / "published" / "warehouse.duckdb"
+
+    @property
     def ground_truth_path(self) -> Path:
         return self.data_dir / "ground_truth.csv"
 

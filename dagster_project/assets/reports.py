@@ -29,13 +29,9 @@ INSTALL_HINT = "run `make dashboards-install` (npm ci in reports/)"
 DASHBOARDS_KEY = dg.AssetKey(["reports", "dashboards"])
 
 
-def published_path(settings: Settings) -> Path:
-    return settings.data_dir / "published" / "warehouse.duckdb"
-
-
 def publish_warehouse(settings: Settings) -> Path:
     """Copy the warehouse to the published path atomically: readers see the old copy or the new one."""
-    target = published_path(settings)
+    target = settings.published_warehouse_path
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
@@ -95,7 +91,7 @@ def published_warehouse() -> dg.MaterializeResult:
 )
 def dashboards(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     try:
-        site = build_dashboards(published_path(load_settings()), log=context.log.info)
+        site = build_dashboards(load_settings().published_warehouse_path, log=context.log.info)
     except RuntimeError as error:
         raise dg.Failure(str(error)) from None
     pages = sum(1 for _ in site.rglob("index.html"))

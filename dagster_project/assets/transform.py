@@ -5,6 +5,7 @@ from collections.abc import Iterator
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from ingestion.queue.log import ensure_claim_files
 from ingestion.settings import load_settings
 
 from ..project import dbt_project
@@ -22,5 +23,7 @@ TRANSLATOR = DagsterDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_s
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[object]:
     # dbt's artifacts of the latest build, beside the data they describe (not a new folder in dbt/ per run)
-    target = load_settings().data_dir / ".dagster" / "dbt_target"
+    settings = load_settings()
+    ensure_claim_files(settings)  # the claims sources read the actions log and the register: they must exist
+    target = settings.data_dir / ".dagster" / "dbt_target"
     yield from dbt.cli(BUILD_ARGS, context=context, target_path=target).stream()

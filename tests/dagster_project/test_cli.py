@@ -17,7 +17,7 @@ from dagster_project.cli import main
         (["ingest", "--seller", "S1", "--marketplace", "US", "no/such/file.tsv"], "no such file or folder"),
         (["demo", "--skus", "0"], "not a positive whole number: '0'"),
         (["pull", "--since", "soon"], "not a date like 2026-11-28: 'soon'"),
-        (["claims"], "invalid choice: 'claims'"),
+        (["claims"], "required: ACTION"),
     ],
 )
 def test_argument_errors_exit_2_with_a_clear_message(argv, message, capsys, data_dir):

@@ -6,10 +6,11 @@ import dagster as dg
 import yaml
 
 from dagster_project.assets.lake import NO_QUARANTINED_FILES, lake_key, lake_tables
+from dagster_project.assets.sp_api import PULLED, sp_api_key
 from dagster_project.cli import INSTANCE_CONFIG
 from dagster_project.project import dbt_project
 from ingestion.catalog import REPORTS
-from ingestion.lake import DOCUMENTS
+from ingestion.lake import DOCUMENTS, QUARANTINE
 
 DBT_ASSET_TYPES = {"model", "seed", "snapshot"}
 
@@ -21,12 +22,27 @@ def manifest() -> dict:
 def test_asset_keys_are_the_catalog_reports_and_the_dbt_nodes(defs):
     keys = defs.resolve_asset_graph().get_all_asset_keys()
     lake = {k for k in keys if k.path[0] == "lake"}
-    assert lake == {lake_key(spec.name) for spec in REPORTS} | {lake_key(DOCUMENTS)}
+    assert lake == {lake_key(spec.name) for spec in REPORTS} | {lake_key(DOCUMENTS), lake_key(QUARANTINE)}
     dbt_nodes = {n["name"] for n in manifest()["nodes"].values() if n["resource_type"] in DBT_ASSET_TYPES}
     assert dbt_nodes, "the manifest declares no models"
     reports = {k for k in keys if k.path[0] == "reports"}
     assert reports == {dg.AssetKey(["reports", "published_warehouse"]), dg.AssetKey(["reports", "dashboards"])}
-    assert sorted(k.path[-1] for k in keys - lake - reports) == sorted(dbt_nodes)
+    pulled = {k for k in keys if k.path[0] == "sp_api"}
+    assert pulled == {sp_api_key(spec.name) for spec in PULLED}
+    queue = {k for k in keys if k.path[0] == "claim_queue"}
+    assert queue == {dg.AssetKey(["claim_queue", "register"]), dg.AssetKey(["claim_queue", "packets"])}
+    claim_files = {dg.AssetKey([s["source_name"], s["name"]]) for s in manifest()["sources"].values()
+                   if s["source_name"] != "lake"}
+    assert claim_files == {dg.AssetKey(["claims", "actions"]), dg.AssetKey(["claims", "register"])}
+    assert sorted(k.path[-1] for k in keys - lake - reports - pulled - queue - claim_files) == sorted(dbt_nodes)
+
+
+def test_each_pulled_report_reads_sp_api_then_lake_then_staging(defs):
+    graph = defs.resolve_asset_graph()
+    for spec in PULLED:
+        assert graph.get(lake_key(spec.name)).parent_keys == {sp_api_key(spec.name)}
+        assert graph.get(sp_api_key(spec.name)).partitions_def is not None
+    dg.Definitions.validate_loadable(defs)
 
 
 def test_every_lake_source_of_dbt_is_a_lake_asset_upstream_of_its_models(defs):
@@ -49,7 +65,7 @@ def test_dbt_data_tests_are_asset_checks(defs):
     assert "assert_inventory_reconciliation_balances_with_ledger_summary" in data_tests
     assert data_tests, "the manifest declares no data tests"
     assert data_tests <= checks
-    assert dg.AssetCheckKey(lake_key(DOCUMENTS), NO_QUARANTINED_FILES) in defs.resolve_asset_graph().asset_check_keys
+    assert dg.AssetCheckKey(lake_key(QUARANTINE), NO_QUARANTINED_FILES) in defs.resolve_asset_graph().asset_check_keys
 
 
 def test_the_lake_and_dbt_steps_write_in_the_single_writer_pool(defs):
@@ -67,9 +83,9 @@ def test_instance_config_limits_every_pool_to_one_writer(tmp_path, monkeypatch):
         assert instance.get_concurrency_config().pool_config.default_pool_limit == 1
 
 
-def test_daily_job_selects_everything_and_runs_at_six_utc(defs):
+def test_daily_job_selects_every_executable_asset_and_runs_at_six_utc(defs):
     job = defs.resolve_job_def("daily_refresh_job")
-    assert job.asset_layer.selected_asset_keys == defs.resolve_asset_graph().get_all_asset_keys()
+    assert job.asset_layer.selected_asset_keys == set(defs.resolve_asset_graph().executable_asset_keys)
     schedule = defs.resolve_schedule_def("daily_refresh_schedule")
     assert (schedule.job_name, schedule.cron_schedule, schedule.execution_timezone) == (
         "daily_refresh_job", "0 6 * * *", "UTC"

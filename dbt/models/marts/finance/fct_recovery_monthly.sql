@@ -1,35 +1,45 @@
 {#- Per calendar month of the claims' occurred_date, seller, marketplace, claim type and currency: what was
-    found, what is claimable, waiting, filed or expired on the as_of date (fct_claim_opportunities.status),
-    and what Amazon has paid against those claims (fct_reimbursements lines settling them, net of
-    reversals). filed stays 0 until claim actions set the filed status. -#}
-{%- set statuses = ['waiting', 'claimable', 'filed', 'expired'] -%}
+    found, counts and amounts per status on the as_of date (fct_claim_opportunities.status), what Amazon paid
+    against those claims (recovered: fct_claim_opportunities.reimbursed_amount, net of reversals), what is
+    still owed on claims pursued (filed, partially_reimbursed under a case, denied) and the recovery rate. -#}
+{%- set statuses = claim_statuses() -%}
 with
 
 claims as (
     select * from {{ ref('fct_claim_opportunities') }}
 ),
 
-reimbursements as (
-    select * from {{ ref('fct_reimbursements') }}
-),
-
-recovered_by_claim as (
-    select
-        claim_id,
-        sum(reimbursed_value_amount) as recovered_amount
-    from reimbursements
-    where claim_id is not null
-    group by claim_id
-),
-
-claims_recovered as (
+claims_by_month as (
     select
         claims.*,
         cast({{ dbt.date_trunc('month', 'claims.occurred_date') }} as date) as month_start_date,
-        recovered_by_claim.recovered_amount
+        case
+            when status = 'denied' and claim_amount > reimbursed_amount then claim_amount - reimbursed_amount
+            when status in ('filed', 'partially_reimbursed') and case_id is not null then remaining_amount
+            else 0
+        end as still_owed_amount
     from claims
-    left join recovered_by_claim
-        on claims.claim_id = recovered_by_claim.claim_id
+),
+
+totals as (
+    select
+        month_start_date,
+        seller_id,
+        marketplace_id,
+        claim_type,
+        currency_code,
+        count(*) as found_count,
+        sum(claim_amount) as found_amount,
+        {%- for status in statuses %}
+        sum(case when status = '{{ status }}' then 1 else 0 end) as {{ status }}_count,
+        sum(case when status = '{{ status }}' then claim_amount else 0 end) as {{ status }}_amount,
+        {%- endfor %}
+        sum(case when reimbursed_amount > 0 then 1 else 0 end) as recovered_count,
+        sum(reimbursed_amount) as recovered_amount,
+        sum(remaining_amount) as remaining_amount,
+        sum(still_owed_amount) as still_owed_amount
+    from claims_by_month
+    group by month_start_date, seller_id, marketplace_id, claim_type, currency_code
 ),
 
 final as (
@@ -39,18 +49,18 @@ final as (
         marketplace_id,
         claim_type,
         currency_code,
-        cast(count(*) as bigint) as found_count,
-        cast(sum(claim_amount) as decimal(18, 2)) as found_amount,
+        cast(found_count as bigint) as found_count,
+        cast(found_amount as decimal(18, 2)) as found_amount,
         {%- for status in statuses %}
-        cast(sum(case when status = '{{ status }}' then 1 else 0 end) as bigint) as {{ status }}_count,
-        cast(
-            sum(case when status = '{{ status }}' then claim_amount else 0 end) as decimal(18, 2)
-        ) as {{ status }}_amount,
+        cast({{ status }}_count as bigint) as {{ status }}_count,
+        cast({{ status }}_amount as decimal(18, 2)) as {{ status }}_amount,
         {%- endfor %}
-        cast(sum(case when recovered_amount is not null then 1 else 0 end) as bigint) as recovered_count,
-        cast(coalesce(sum(recovered_amount), 0) as decimal(18, 2)) as recovered_amount
-    from claims_recovered
-    group by month_start_date, seller_id, marketplace_id, claim_type, currency_code
+        cast(recovered_count as bigint) as recovered_count,
+        cast(recovered_amount as decimal(18, 2)) as recovered_amount,
+        cast(remaining_amount as decimal(18, 2)) as remaining_amount,
+        cast(still_owed_amount as decimal(18, 2)) as still_owed_amount,
+        {{ recovery_rate('recovered_amount', 'still_owed_amount') }} as recovery_rate
+    from totals
 )
 
 select * from final

@@ -1,65 +1,14 @@
 {#- One row per line of the FBA reimbursements report (cash and inventory), reversals beside the original
-    they claw back, and the claim each line settles where one matches. The matching rule (docs/analysts.md):
-      - order-based claims (refund_not_returned, replacement_not_returned, return_not_restocked,
-        return_amazon_damaged): a line carrying the claim's order id (reference_id), same fnsku;
-      - warehouse claims (warehouse_lost, warehouse_damaged): a lost (resp. damaged) line with no order id,
-        same fnsku, approved no later than the claim's deadline_date;
-      - every candidate: same seller and marketplace, not a reversal, approved once the claim's filing
-        window is open (eligible_from_date, else occurred_date): what Amazon pays before that is its own
-        reconciliation, which the rules already netted from the claim.
-    A line with several candidates settles the oldest claim (occurred_date, then claim_id), so one line
-    settles at most one claim; a reversal settles (negatively) the claim its original settled. -#}
-{%- set order_claim_types = ['refund_not_returned', 'replacement_not_returned', 'return_not_restocked',
-                             'return_amazon_damaged'] -%}
+    they claw back, and the claim each line settles where one matches (int_reimbursements__claim_settlements:
+    the one home of the matching rule, docs/claims.md). -#}
 with
 
 reimbursements as (
     select * from {{ ref('int_reimbursements__normalised') }}
 ),
 
-claims as (
-    select * from {{ ref('fct_claim_opportunities') }}
-),
-
-candidates as (
-    select
-        reimbursements.source_row_id,
-        claims.claim_id,
-        claims.claim_type,
-        row_number() over (
-            partition by reimbursements.source_row_id
-            order by claims.occurred_date, claims.claim_id
-        ) as rank_oldest
-    from reimbursements
-    inner join claims
-        on reimbursements.seller_id = claims.seller_id
-        and reimbursements.marketplace_id = claims.marketplace_id
-        and reimbursements.fnsku = claims.fnsku
-        and reimbursements.approved_date >= coalesce(claims.eligible_from_date, claims.occurred_date)
-    where not reimbursements.is_reversal
-        and (
-            (
-                claims.claim_type in ('{{ order_claim_types | join("', '") }}')
-                and reimbursements.amazon_order_id = claims.reference_id
-            )
-            or (
-                reimbursements.amazon_order_id is null
-                and reimbursements.approved_date <= claims.deadline_date
-                and (
-                    (claims.claim_type = 'warehouse_lost' and reimbursements.claim_category = 'lost')
-                    or (claims.claim_type = 'warehouse_damaged' and reimbursements.claim_category = 'damaged')
-                )
-            )
-        )
-),
-
 settlements as (
-    select
-        source_row_id,
-        claim_id,
-        claim_type
-    from candidates
-    where rank_oldest = 1
+    select * from {{ ref('int_reimbursements__claim_settlements') }}
 ),
 
 originals as (
@@ -70,12 +19,8 @@ originals as (
         reimbursements.fnsku,
         min(reimbursements.source_row_id) as source_row_id,
         min(reimbursements.approved_date) as approved_date,
-        sum(reimbursements.reimbursed_value_amount) as reimbursed_value_amount,
-        min(settlements.claim_id) as claim_id,
-        min(settlements.claim_type) as claim_type
+        sum(reimbursements.reimbursed_value_amount) as reimbursed_value_amount
     from reimbursements
-    left join settlements
-        on reimbursements.source_row_id = settlements.source_row_id
     where not reimbursements.is_reversal
     group by
         reimbursements.seller_id,
@@ -113,8 +58,9 @@ final as (
         reimbursements.cash_amount,
         reimbursements.inventory_value_amount,
         reimbursements.reimbursed_value_amount,
-        coalesce(settlements.claim_id, originals.claim_id) as claim_id,
-        coalesce(settlements.claim_type, originals.claim_type) as claim_type
+        settlements.claim_id,
+        settlements.claim_type,
+        settlements.matched_by
     from reimbursements
     left join settlements
         on reimbursements.source_row_id = settlements.source_row_id
