@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -23,6 +24,9 @@ from .claims_cli import add_claims_parser, run_claims
 
 INSTANCE_CONFIG = Path(__file__).with_name("dagster.yaml")
 RUN_LOG = "last-run.log"  # in DAGSTER_HOME: the console output of the latest run's Dagster and dbt logs
+RUN_LOCK = ".run.lock"  # in the data folder: one `fbaudit run` at a time; it holds the holder's pid
+# All fbaudit writes (lake, warehouse, ledger, claims, Dagster's storage) is readable by its owner only.
+PRIVATE_UMASK = 0o077
 
 
 def iso_date(text: str) -> date:
@@ -64,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="build everything but the Evidence site (tests and benchmarks that do not look at it)")
     run.add_argument("--verbose", action="store_true",
                      help="show Dagster's and dbt's whole log on the console, not only progress")
+    run.add_argument("--wait", type=positive_int, metavar="SECONDS",
+                     help="while another run holds this data folder, wait at most this long (default: until "
+                          "it ends)")
 
     ingest = commands.add_parser("ingest", help="land Seller Central downloads (files or folders)")
     ingest.add_argument("--seller", required=True, metavar="ID", help="the seller id the files belong to")
@@ -101,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    os.umask(PRIVATE_UMASK)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -116,9 +124,16 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     if args.as_of:
         settings = replace(settings, as_of=args.as_of)
     settings.export()
+    with run_lock(settings.data_dir, args.wait) as locked:
+        if not locked:
+            return 1
+        return run_locked(settings, args)
+
+
+def run_locked(settings: Settings, args: argparse.Namespace) -> int:
     started, started_at = time.monotonic(), time.time()
     print(f"fbaudit run: as of {settings.as_of}, data in {settings.data_dir}", flush=True)
-    if not ensure_manifest():
+    if not ensure_manifest() or not usable_warehouse(settings.warehouse_path):
         return 1
     if settings.sellers_file.exists():
         print(f"pulling what is due from the SP-API for the sellers in {settings.sellers_file} ...", flush=True)
@@ -189,6 +204,70 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 @contextmanager
+def run_lock(data_dir: Path, wait: int | None) -> Iterator[bool]:
+    """Hold the data folder's run lock (released when this process ends, however it ends); while another run
+    holds it, say so and wait for it, at most `wait` seconds. Yields False when the wait timed out."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / RUN_LOCK, "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "unknown"
+            print(f"another fbaudit run is in progress (pid {holder}) in {data_dir}; waiting for it to end "
+                  f"...", file=sys.stderr, flush=True)
+            deadline = time.monotonic() + wait if wait else None
+            while not _try_lock(lock):
+                if deadline is not None and time.monotonic() > deadline:
+                    print(f"fbaudit run: gave up after {wait} s: run {holder} still holds {lock.name}",
+                          file=sys.stderr)
+                    yield False
+                    return
+                time.sleep(0.5)
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
+        yield True
+
+
+def _try_lock(lock: TextIO) -> bool:
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def usable_warehouse(path: Path) -> bool:
+    """Read every table of the warehouse (DuckDB checks each block's checksum). An unreadable warehouse is
+    moved aside to <name>.corrupt-<UTC stamp> (its WAL with it) and rebuilt from the lake: it is derived data,
+    the lake, the ledger and the claims files are the truth. False when another process holds it."""
+    import duckdb
+
+    if not path.exists():
+        return True
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            tables = con.execute("select schema_name, table_name from duckdb_tables()").fetchall()
+            for schema, table in tables:
+                con.execute(f'select count(hash(t)) from "{schema}"."{table}" t').fetchall()
+        return True
+    except duckdb.Error as error:
+        if "Could not set lock" in str(error):
+            print(f"fbaudit run failed: another program has the warehouse {path} open for writing ({error}); "
+                  f"close it (or wait for it) and run again", file=sys.stderr)
+            return False
+        aside = path.with_name(f"{path.name}.corrupt-{datetime.now(UTC):%Y%m%dT%H%M%SZ}")
+        for suffix in ("", ".wal"):
+            if Path(f"{path}{suffix}").exists():
+                os.replace(f"{path}{suffix}", f"{aside}{suffix}")
+        print(f"the warehouse {path} is unreadable ({str(error).splitlines()[0]}); moved it to {aside}, "
+              f"rebuilding it from the lake", flush=True)
+        return True
+
+
+@contextmanager
 def console_only(log_path: Path) -> Iterator[TextIO]:
     """Send all this process writes to stdout and stderr (Dagster's and dbt's logs, child processes included)
     to `log_path`; yield a stream to the real console for progress lines."""
@@ -221,6 +300,9 @@ def ensure_manifest() -> bool:
     from .resources import DBT_EXECUTABLE
 
     manifest = dbt_project.manifest_path
+    partial_parse = manifest.with_name("partial_parse.msgpack")
+    if partial_parse.exists():  # dagster-dbt copies it, mode included, into the data folder: owner-only too
+        partial_parse.chmod(0o600)
     sources = [p for p in DBT_DIR.rglob("*") if p.suffix in {".sql", ".yml", ".yaml", ".csv", ".md"}
                and p.relative_to(DBT_DIR).parts[0] not in {"target", "dbt_packages", "logs"}]
     if manifest.exists() and all(p.stat().st_mtime <= manifest.stat().st_mtime for p in sources):

@@ -22,6 +22,16 @@ from .lake import row_columns
 GZIP_MAGIC = b"\x1f\x8b"
 UTF8_BOM = "\ufeff"
 EXAMPLE_INSTANT = datetime(2026, 7, 6, 8, 49, 4)
+# Zone abbreviations a date-time may end with, as the fixed offsets they stand for. DuckDB alone reads "PST" as
+# Los Angeles local time (an hour off in summer) and rejects "PDT"; any other trailing word is not parsed.
+ZONE_ABBREVIATIONS = {
+    "UTC": "+00:00", "GMT": "+00:00", "Z": "+00:00",
+    "PST": "-08:00", "PDT": "-07:00", "MST": "-07:00", "MDT": "-06:00", "CST": "-06:00", "CDT": "-05:00",
+    "EST": "-05:00", "EDT": "-04:00", "AKST": "-09:00", "AKDT": "-08:00", "HST": "-10:00",
+    "BST": "+01:00", "WET": "+00:00", "WEST": "+01:00", "CET": "+01:00", "CEST": "+02:00",
+    "JST": "+09:00", "AEST": "+10:00", "AEDT": "+11:00", "BRT": "-03:00",
+}
+TRAILING_ZONE = r"\s([A-Za-z]{1,5})$"
 
 
 class ParseError(Exception):
@@ -104,6 +114,8 @@ def decode(data: bytes, file_name: str, mp: Marketplace) -> tuple[str, str]:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
+            if encoding == "utf-8":
+                _refuse_mixed_encodings(data, file_name)
             continue
         if "\x00" in text:
             break
@@ -116,6 +128,25 @@ def decode(data: bytes, file_name: str, mp: Marketplace) -> tuple[str, str]:
     raise ParseError(file_name, f"the bytes are not text in any expected encoding (tried {tried})",
                      hint="make sure this is a report download (tab- or comma-separated text), not a "
                           "spreadsheet or a UTF-16 export; save it as UTF-8 text and drop it again")
+
+
+def _refuse_mixed_encodings(data: bytes, file_name: str) -> None:
+    """A document whose non-ASCII lines are partly UTF-8 and partly not was pieced together from different
+    downloads: decoding it whole with one legacy encoding would garble the UTF-8 lines, so it is refused."""
+    utf8 = other = None
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other = other or number
+        else:
+            utf8 = utf8 or number
+        if utf8 and other:
+            raise ParseError(file_name, f"mixed encodings: line {utf8} is UTF-8 but line {other} is not",
+                             line=other, hint="the file was put together from downloads in different "
+                                              "encodings; download the report again as one file")
 
 
 def recognise(headers: list[str], file_name: str) -> ReportSpec:
@@ -143,11 +174,13 @@ def recognise(headers: list[str], file_name: str) -> ReportSpec:
             file_name, f"missing required column(s) {missing} of report {like}", line=1, column=missing[0],
             hint="download the report with all its columns (Seller Central may let you hide some)",
         )
+    renamed = f", which lacks required column(s) {missing} (renamed?)" if missing else ""
     raise ParseError(
         file_name, f"unknown column(s) {unknown}: the header matches no report in the catalog; it most "
-        f"resembles {like}", line=1, column=unknown[0],
-        hint="if Amazon added a column to this report, declare it in ingestion/catalog (required=False); "
-             "otherwise this file is not a report fbaudit reads",
+        f"resembles {like}{renamed}", line=1, column=unknown[0],
+        hint="if Amazon added or renamed a column of this report, declare it in ingestion/catalog (a new "
+             "column with required=False, a new name as an alias); otherwise this file is not a report "
+             "fbaudit reads",
     )
 
 
@@ -196,7 +229,11 @@ def _cast(col: Column, field: str, spec: ReportSpec, mp: Marketplace) -> str:
         return f"TRY_CAST({value} AS BIGINT)"
     fmt = col.format_for(mp.code, mp.region)
     if fmt == ISO:
-        return f"CAST(TRY_CAST({value} AS TIMESTAMPTZ) AS TIMESTAMP)"
+        zones = ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in ZONE_ABBREVIATIONS.items())
+        zone = f"regexp_extract({value}, '{TRAILING_ZONE}', 1)"
+        with_offset = f"regexp_replace({value}, '{TRAILING_ZONE}', '') || MAP {{{zones}}}[upper({zone})]"
+        iso = f"CASE WHEN {zone} = '' THEN {value} ELSE {with_offset} END"
+        return f"CAST(TRY_CAST({iso} AS TIMESTAMPTZ) AS TIMESTAMP)"
     return f"CAST(try_strptime({value}, {_literal(fmt)}) AS {DUCKDB_TYPES[col.type]})"
 
 
@@ -208,7 +245,8 @@ def _expected(col: Column, spec: ReportSpec, mp: Marketplace) -> str:
         return f"a number like {'1.234,56' if comma else '1234.56'}"
     fmt = col.format_for(mp.code, mp.region)
     if fmt == ISO:
-        return "an ISO-8601 date-time like 2026-07-06T08:49:04-07:00 or 2026-07-06T15:49:04Z"
+        return ("an ISO-8601 date-time like 2026-07-06T08:49:04-07:00, 2026-07-06T15:49:04Z or "
+                f"2026-07-06 08:49:04 PDT (zone abbreviations: {', '.join(ZONE_ABBREVIATIONS)})")
     return f"the format {fmt}, e.g. {EXAMPLE_INSTANT.strftime(fmt)}"
 
 

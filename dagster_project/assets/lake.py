@@ -78,7 +78,7 @@ def lake_tables(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeRes
     yield dg.MaterializeResult(asset_key=lake_key(DOCUMENTS), metadata=landing_metadata(results))
     yield dg.MaterializeResult(
         asset_key=lake_key(QUARANTINE),
-        metadata={"quarantined": len(problems)},
+        metadata=landing_metadata([r for r in results if r.status == "quarantined"]),
         check_results=[
             dg.AssetCheckResult(
                 check_name=NO_QUARANTINED_FILES,

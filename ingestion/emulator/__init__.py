@@ -29,6 +29,7 @@ class Emulator:
     def __init__(self, server: Server, sellers: list[str], marketplaces: tuple[str, ...]) -> None:
         self._server = server
         self.state: State = server.state
+        self.world: World = server.world  # what it serves: tests compare the lake with it
         self.url: str = server.url
         self.sellers = sellers
         self.marketplaces = marketplaces

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from time import monotonic
+from time import time as wall_clock
 from typing import Any
 
 FAULT_KINDS = ("throttle", "throttle_empty", "server_error", "fatal", "cancelled", "in_progress", "truncate",
@@ -105,7 +106,7 @@ class State:
     reports: dict[str, Report] = field(default_factory=dict)
     documents: dict[str, StoredDocument] = field(default_factory=dict)
     signing_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
-    _requests: list[tuple[str, str, str]] = field(default_factory=list)
+    _requests: list[tuple[float, str, str, str]] = field(default_factory=list)  # (wall time, method, path, op)
     _tokens: dict[str, tuple[str, datetime]] = field(default_factory=dict)
     _cursors: dict[str, _Cursor] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -124,6 +125,12 @@ class State:
     @property
     def requests(self) -> list[tuple[str, str, str]]:
         """(method, path without query string, operation) of every API request, in arrival order."""
+        with self.lock:
+            return [request[1:] for request in self._requests]
+
+    @property
+    def timed_requests(self) -> list[tuple[float, str, str, str]]:
+        """(arrival time in seconds since the epoch, method, path, operation) of every API request, in order."""
         with self.lock:
             return list(self._requests)
 
@@ -155,7 +162,7 @@ class State:
 
     def log(self, method: str, path: str, operation: str) -> None:
         with self.lock:
-            self._requests.append((method, path, operation))
+            self._requests.append((wall_clock(), method, path, operation))
 
     def take_fault(self, kinds: Sequence[str], operation: str, report_type: str | None) -> Fault | None:
         """The first active fault of one of `kinds` matching this request; it uses up one of its count."""
