@@ -65,10 +65,20 @@ QUARANTINE_DESCRIPTIONS = {
 }
 
 
+def lake_dir(report: str) -> str:
+    """A lake table's folder; dbt renders the absolute data directory."""
+    return "{{ env_var('FBAUDIT_DATA_DIR') }}/lake/report=" + report
+
+
 def lake_location(report: str) -> str:
-    """The dbt-duckdb external_location of a lake table; dbt renders the absolute data directory."""
-    path = "{{ env_var('FBAUDIT_DATA_DIR') }}/lake/report=" + report + "/**/*.parquet"
-    return f"read_parquet('{path}', hive_partitioning=false, union_by_name=true)"
+    """The dbt-duckdb external_location of a lake table."""
+    return f"read_parquet('{lake_dir(report)}/**/*.parquet', hive_partitioning=false, union_by_name=true)"
+
+
+def lake_meta(report: str) -> dict[str, str]:
+    """dbt-duckdb reads `external_location`; other engines get a table over the files of `location` in `format`
+    (dbt/macros/portable/create_external_sources.sql)."""
+    return {"external_location": lake_location(report), "location": lake_dir(report), "format": "parquet"}
 
 
 def _column(name: str, data_type: str, description: str) -> dict:
@@ -84,7 +94,7 @@ def _describe(spec: ReportSpec, name: str) -> str:
 
 def _report_table(spec: ReportSpec) -> dict:
     columns = [_column(name, typ, _describe(spec, name)) for name, typ in row_columns(spec)]
-    meta = {"external_location": lake_location(spec.name), "report_type": spec.report_type}
+    meta = {**lake_meta(spec.name), "report_type": spec.report_type}
     # Rows whose document has no documents row are an unfinished landing (that row is the commit marker):
     # staging's inner join leaves them out and landing the file again completes it, so no test between the two
     # sources (dagster-dbt could not show it as an asset check either).
@@ -98,7 +108,7 @@ def _documents_table() -> dict:
     return {
         "name": DOCUMENTS,
         "description": "One row per landed document, per seller: what it covers and when Amazon made it.",
-        "config": {"meta": {"external_location": lake_location(DOCUMENTS)}},
+        "config": {"meta": lake_meta(DOCUMENTS)},
         "columns": [_column(name, typ, DOCUMENT_DESCRIPTIONS[name]) for name, typ in DOCUMENT_COLUMNS],
     }
 
@@ -107,7 +117,7 @@ def _quarantine_table() -> dict:
     return {
         "name": QUARANTINE,
         "description": "One row per file landing refused, per seller: where its copy and error file are.",
-        "config": {"meta": {"external_location": lake_location(QUARANTINE)}},
+        "config": {"meta": lake_meta(QUARANTINE)},
         "columns": [_column(name, typ, QUARANTINE_DESCRIPTIONS[name]) for name, typ in QUARANTINE_COLUMNS],
     }
 

@@ -39,7 +39,7 @@ shipment_totals as (
         sum(shipped_quantity) as shipment_rows_quantity,
         count(*) as shipment_row_count,
         max(shipped_date) as last_shipped_date,
-        {{ dbt.listagg('tracking_number', "', '", 'order by tracking_number') }} as tracking_numbers
+        {{ sorted_listagg('tracking_number', "', '") }} as tracking_numbers
     from removal_shipments
     group by seller_id, marketplace_id, removal_order_id, fnsku
 ),

@@ -53,11 +53,12 @@ short_paid_cases as (
         min(currency_code) as currency_code,
         min(valuation_basis) as valuation_basis,
         min(confidence) as confidence,
-        {{ dbt.listagg(
+        {#- in claim_id order: each text starts with its claim_id, of one length -#}
+        {{ sorted_listagg(
             dbt.concat(["claim_id", "' (' ", "claim_type", "' ' ", "reference_id", "': paid '",
                         dbt.cast("paid_amount", dbt.type_string()), "' of '",
                         dbt.cast("claim_amount", dbt.type_string()), "')'"]),
-            "'; '", 'order by claim_id') }} as paid_claims
+            "'; '") }} as paid_claims
     from claims_paid
     where is_filed
         and paid_amount > 0
