@@ -16,3 +16,14 @@ for (const file of ['node.js', 'browser.js']) {
   if (patched === source) throw new Error(`patch-usql: no SET statement to patch in ${target}`);
   fs.writeFileSync(target, patched);
 }
+
+// A source query with no rows (no quarantined files yet, a seller with no reversals) writes no Parquet file, and
+// the build then fails reading it ("too small to be a Parquet file", evidence-dev/evidence#2466): write the
+// empty batch too, so an empty source is a valid Parquet file with its columns and zero rows.
+const builder = path.join(__dirname, '..', 'node_modules', '@evidence-dev', 'universal-sql', 'src', 'build-parquet.js');
+const built = fs.readFileSync(builder, 'utf8');
+if (!built.includes(MARK)) {
+  const flushLast = 'if (currentBatch.length) await flush(currentBatch);';
+  if (!built.includes(flushLast)) throw new Error(`patch-usql: no final flush to patch in ${builder}`);
+  fs.writeFileSync(builder, built.replace(flushLast, `${MARK} if (currentBatch.length || !tmpFilenames.length) await flush(currentBatch);`));
+}
