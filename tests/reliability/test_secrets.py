@@ -61,7 +61,9 @@ def test_no_credential_in_the_dashboards_site(secret_demo):
         pytest.skip("the dashboards' Node packages are not installed (make dashboards-install)")
     files = files_under(secret_demo.site)
     assert any(f.suffix == ".parquet" for f in files), "the site has no data files"  # Evidence's static/data
-    forbidden = [*secret_demo.secrets.values(), *SIGNATURES]
+    # DuckDB-WASM's own S3 signer carries the literal text "Signature=" in its worker scripts: look for the
+    # presigned-URL parameter and the access tokens instead
+    forbidden = [*secret_demo.secrets.values(), *(s for s in SIGNATURES if s != "Signature=")]
     leaks = [f"{secret!r} in {f}" for f in files for secret in forbidden if secret in readable_text(f)]
     assert leaks == []
 
