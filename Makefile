@@ -11,7 +11,7 @@ DBT_DIRS := --project-dir $(CURDIR)/dbt --profiles-dir $(CURDIR)/dbt
 DATA := $(abspath $(or $(FBAUDIT_DATA_DIR),data))
 
 .PHONY: help install manifest demo run test test-spark lint dagster clean bench-accuracy docs dashboards-install \
-	browser-setup
+	browser-setup java-setup
 
 help:
 	@echo "make demo   - install, generate the demo seller, run the whole pipeline, print what was found"
@@ -74,14 +74,18 @@ lint: install
 	$(RUN) ruff check ingestion dagster_project tests
 	$(RUN) python -m ingestion.dbt_sources --check
 
-test: install lint dashboards-install browser-setup
-	$(RUN) pytest -m "not spark"
+# Every test, the Spark comparison included (its dependency group and Java are set up first).
+test: install lint dashboards-install browser-setup java-setup
+	$(RUN) --group spark pytest
 
 # The demo seller's dbt build on Apache Spark (local mode, in this process) against DuckDB's, every mart row for
 # row (tests/spark/marts.py). Adds the spark dependency group (pyspark, dbt-spark) and needs Java 17.
-test-spark: install
-	@command -v java >/dev/null || { apt-get update && apt-get install -y openjdk-17-jre-headless; }
+test-spark: install java-setup
 	$(RUN) --group spark pytest -m spark -s tests/spark
+
+# Java for Spark (pyspark starts a JVM), from Debian (CI runs as root on Debian).
+java-setup:
+	@command -v java >/dev/null || { apt-get update && apt-get install -y openjdk-17-jre-headless; }
 
 # The UI shows the runs `fbaudit run` recorded in $(DATA)/.dagster, with the same single-writer pool.
 dagster: install

@@ -8,11 +8,8 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from ingestion.queue.log import ensure_claim_files
 from ingestion.settings import load_settings
 
-from ..project import dbt_project
+from ..project import BUILD_ARGS, dbt_project
 from ..resources import WRITER_POOL
-
-# dbt unit tests check SQL logic on fixtures: they belong in `make test`, not in scheduled builds.
-BUILD_ARGS = ["build", "--exclude-resource-type", "unit_test"]
 
 # dbt tests on the `lake` sources show as checks on the lake assets, which another step materialises.
 TRANSLATOR = DagsterDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
