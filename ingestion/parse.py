@@ -61,7 +61,8 @@ class ParsedDocument:
 
 def parse_document(data: bytes, *, file_name: str, seller_id: str, marketplace_code: str, document_id: str,
                    con: duckdb.DuckDBPyConnection) -> ParsedDocument:
-    """Parse one document into a temp table of `con` (whose TimeZone this sets to UTC)."""
+    """Parse one document into a temp table of `con` (whose TimeZone this sets to UTC); the next document
+    parsed on the same connection replaces it."""
     mp = marketplace(marketplace_code)
     text, encoding = decode(data, file_name, mp)
     header_line, _, body = text.partition("\n")
@@ -78,7 +79,7 @@ def parse_document(data: bytes, *, file_name: str, seller_id: str, marketplace_c
                          hint="remove the empty line (reports have no blank lines) and drop the file again")
 
     con.execute("SET TimeZone = 'UTC'")
-    raw = f"_raw_{document_id[:16]}"
+    raw = "_document_raw"  # temp tables of `con`, replaced by the next document parsed on it
     _read_fields(con, raw, text, tsv, len(headers), file_name)
 
     casts = {c.name: _cast(c, f"c{i}", spec, mp) for i, c in enumerate(columns)}
@@ -89,7 +90,7 @@ def parse_document(data: bytes, *, file_name: str, seller_id: str, marketplace_c
                 "_document_id": _literal(document_id), "_line_number": "rowid + 2"}
     select = ", ".join(f"CAST({casts.get(name) or metadata.get(name) or 'NULL'} AS {typ}) AS {name}"
                        for name, typ in row_columns(spec))
-    rows_table = f"_rows_{document_id[:16]}"
+    rows_table = "_document_rows"
     con.execute(f"CREATE OR REPLACE TEMP TABLE {rows_table} AS SELECT {select} FROM {raw} ORDER BY rowid")
     con.execute(f"DROP TABLE {raw}")
     rows = con.table(rows_table)
@@ -188,6 +189,7 @@ def _read_fields(con: duckdb.DuckDBPyConnection, raw: str, text: str, tsv: bool,
                  file_name: str) -> None:
     """Every field of every row after the header, as VARCHAR columns c0..cN of temp table `raw`."""
     rejects = f"{raw}_rejects"
+    con.execute(f"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan")
     with tempfile.TemporaryDirectory(prefix="fbaudit-parse-") as tmp:
         path = Path(tmp) / "document.txt"
         path.write_text(text, encoding="utf-8")
