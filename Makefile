@@ -10,7 +10,7 @@ DBT := $(RUN) dbt --no-use-colors
 DBT_DIRS := --project-dir $(CURDIR)/dbt --profiles-dir $(CURDIR)/dbt
 DATA := $(abspath $(or $(FBAUDIT_DATA_DIR),data))
 
-.PHONY: help install manifest demo run test test-spark lint dagster clean bench-accuracy docs dashboards-install \
+.PHONY: help install manifest demo run test test-spark lint dagster clean bench bench-accuracy docs dashboards-install \
 	browser-setup java-setup
 
 help:
@@ -92,6 +92,11 @@ dagster: install
 	mkdir -m 700 -p $(DATA) $(DATA)/.dagster && cp dagster_project/dagster.yaml $(DATA)/.dagster/dagster.yaml
 	FBAUDIT_DATA_DIR=$(DATA) DAGSTER_HOME=$(DATA)/.dagster $(RUN) dagster dev -m dagster_project.definitions \
 		-h 127.0.0.1 -p 3000
+
+# Performance at seller scale against the DuckDB floor (benchmarks/bench.py; the 10^7 size takes about an hour):
+# make bench ARGS="--sizes 1e5,1e6 --no-evidence"; writes benchmarks/RESULTS.md
+bench: install dashboards-install
+	$(RUN) python -m benchmarks.bench $(ARGS)
 
 # Claim detection vs the demo's ground truth over seeds and sizes (minutes): make bench-accuracy ARGS="--seeds 1"
 bench-accuracy: install

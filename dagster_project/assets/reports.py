@@ -9,7 +9,8 @@ import fcntl
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -48,24 +49,40 @@ def link_source(warehouse: Path) -> None:
     SOURCE_LINK.symlink_to(os.path.relpath(warehouse.resolve(), SOURCE_DIR))
 
 
-def build_dashboards(warehouse: Path, log: Callable[[str], None] = print) -> Path:
-    """`npm run sources` then a strict `npm run build` over this warehouse file; returns the site folder."""
+@contextmanager
+def _reports_locked(warehouse: Path) -> Iterator[None]:
+    """Hold reports/' build lock with Evidence's source pointed at this warehouse file."""
     if not (REPORTS_DIR / "node_modules").is_dir():
         raise RuntimeError(f"the dashboards' Node packages are missing from {REPORTS_DIR}: {INSTALL_HINT}")
-    env = {**os.environ, "SEND_ANONYMOUS_USAGE_STATS": "no"}
     with open(REPORTS_DIR / BUILD_LOCK, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         link_source(warehouse)
+        yield
+
+
+def _npm_run(script: str, log: Callable[[str], None]) -> None:
+    log(f"npm run {script} in {REPORTS_DIR}")
+    env = {**os.environ, "SEND_ANONYMOUS_USAGE_STATS": "no"}
+    done = subprocess.run(["npm", "run", script], cwd=REPORTS_DIR, env=env, text=True, capture_output=True)
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"`npm run {script}` in {REPORTS_DIR} failed (exit {done.returncode}):\n"
+            f"{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+        )
+
+
+def refresh_sources(warehouse: Path, log: Callable[[str], None] = print) -> None:
+    """`npm run sources` alone: the dashboards' data extracted from this warehouse file, no site build."""
+    with _reports_locked(warehouse):
+        _npm_run("sources", log)
+
+
+def build_dashboards(warehouse: Path, log: Callable[[str], None] = print) -> Path:
+    """`npm run sources` then a strict `npm run build` over this warehouse file; returns the site folder."""
+    with _reports_locked(warehouse):
         shutil.rmtree(BUILD_DIR, ignore_errors=True)  # Evidence leaves stale chunks behind otherwise
         for script in ("sources", "build:strict"):
-            log(f"npm run {script} in {REPORTS_DIR}")
-            command = ["npm", "run", script]
-            done = subprocess.run(command, cwd=REPORTS_DIR, env=env, text=True, capture_output=True)
-            if done.returncode != 0:
-                raise RuntimeError(
-                    f"`npm run {script}` in {REPORTS_DIR} failed (exit {done.returncode}):\n"
-                    f"{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
-                )
+            _npm_run(script, log)
     return BUILD_DIR
 
 
