@@ -247,7 +247,8 @@ def _run_stages(result: SizeResult, data_dir: Path, env: dict[str, str], logs: P
                                          f"landing {land['seconds']:.1f} s + build {build.seconds:.1f} s")
     progress(f"[{size}] incremental run: {result.stages['incremental'].seconds:.1f} s "
              f"({result.stages['incremental'].note})")
-    result.claims = _count_claims(data_dir / "warehouse.duckdb")
+    if not result.failures:  # a failed build leaves no mart to count; the failure is in the table
+        result.claims = _count_claims(data_dir / "warehouse.duckdb")
 
 
 def _move_new_day(data_dir: Path) -> int:
