@@ -1,7 +1,10 @@
 {#- The first data row of a settlement file is a summary (settlement id, period, deposit date, total and
     currency; every transaction column empty). It is not a transaction: its values are carried onto every
     transaction row of the settlement (settlement_start_at ... settlement_total_amount) and the summary
-    row itself is dropped, so each row here is one amount component. -#}
+    row itself is dropped, so each row here is one amount component.
+    A settlement's rows all come from the one document that owns it (latest document wins, by key), so its
+    summary is that document's summary row: read from the lake by document (a few rows) rather than by a
+    second pass over the latest rows, which DuckDB would hold in memory. -#}
 with
 
 lake_rows as (
@@ -15,15 +18,16 @@ marketplaces as (
 summaries as (
     select
         seller_id,
+        _document_id,
         settlement_id,
         max(settlement_start_at) as settlement_start_at,
         max(settlement_end_at) as settlement_end_at,
         max(deposit_at) as deposit_at,
         max(total_amount) as settlement_total_amount,
         max(currency_code) as currency_code
-    from lake_rows
+    from {{ source('lake', 'settlements') }}
     where transaction_type is null
-    group by seller_id, settlement_id
+    group by seller_id, _document_id, settlement_id
 ),
 
 final as (
@@ -62,6 +66,7 @@ final as (
     from lake_rows
     left join summaries
         on lake_rows.seller_id = summaries.seller_id
+        and lake_rows._document_id = summaries._document_id
         and lake_rows.settlement_id = summaries.settlement_id
     left join marketplaces
         on lake_rows.marketplace_id = marketplaces.marketplace_id
