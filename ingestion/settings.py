@@ -25,9 +25,11 @@ def read_env_file(path: Path) -> dict[str, str]:
 
 
 def load_env_file(path: Path = Path(ENV_FILE)) -> None:
-    """Put `.env` values into os.environ without overriding what the environment already says."""
+    """Put `.env` values into os.environ without overriding what the environment already says. An empty value
+    (`FBAUDIT_DBT_TARGET=`, as .env.example has them) means unset: the setting keeps its default."""
     for key, value in read_env_file(path).items():
-        os.environ.setdefault(key, value)
+        if value:
+            os.environ.setdefault(key, value)
 
 
 @dataclass(frozen=True)
