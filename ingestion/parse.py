@@ -86,8 +86,8 @@ def parse_document(data: bytes, *, file_name: str, seller_id: str, marketplace_c
     _raise_first_bad_value(con, raw, columns, casts, spec, mp, file_name)
     market = _marketplace_expr(con, raw, spec, columns, mp, file_name)
     scope = mp.region if spec.scope == "region" else mp.marketplace_id
-    metadata = {"seller_id": _literal(seller_id), "marketplace_id": market, "_scope": _literal(scope),
-                "_document_id": _literal(document_id), "_line_number": "rowid + 2"}
+    metadata = {"seller_id": sql_literal(seller_id), "marketplace_id": market, "_scope": sql_literal(scope),
+                "_document_id": sql_literal(document_id), "_line_number": "rowid + 2"}
     select = ", ".join(f"CAST({casts.get(name) or metadata.get(name) or 'NULL'} AS {typ}) AS {name}"
                        for name, typ in row_columns(spec))
     rows_table = "_document_rows"
@@ -197,11 +197,11 @@ def _read_fields(con: duckdb.DuckDBPyConnection, raw: str, text: str, tsv: bool,
         delim, quote = ("\t", "") if tsv else (",", '"')
         try:
             con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM read_csv(?, columns = {{{varchar}}}, "
+                f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM read_csv({sql_literal(path)}, "
+                f"columns = {{{varchar}}}, "
                 f"header = false, skip = 1, delim = '{delim}', quote = '{quote}', escape = '{quote}', "
                 f"new_line = '\\n', auto_detect = false, strict_mode = true, "
-                f"store_rejects = true, rejects_table = '{rejects}', rejects_scan = '{rejects}_scan')",
-                [str(path)],
+                f"store_rejects = true, rejects_table = '{rejects}', rejects_scan = '{rejects}_scan')"
             )
         except duckdb.Error as exc:
             raise ParseError(file_name, f"the rows cannot be read as {'tab' if tsv else 'comma'}-separated "
@@ -231,12 +231,12 @@ def _cast(col: Column, field: str, spec: ReportSpec, mp: Marketplace) -> str:
         return f"TRY_CAST({value} AS BIGINT)"
     fmt = col.format_for(mp.code, mp.region)
     if fmt == ISO:
-        zones = ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in ZONE_ABBREVIATIONS.items())
+        zones = ", ".join(f"{sql_literal(k)}: {sql_literal(v)}" for k, v in ZONE_ABBREVIATIONS.items())
         zone = f"regexp_extract({value}, '{TRAILING_ZONE}', 1)"
         with_offset = f"regexp_replace({value}, '{TRAILING_ZONE}', '') || MAP {{{zones}}}[upper({zone})]"
         iso = f"CASE WHEN {zone} = '' THEN {value} ELSE {with_offset} END"
         return f"CAST(TRY_CAST({iso} AS TIMESTAMPTZ) AS TIMESTAMP)"
-    return f"CAST(try_strptime({value}, {_literal(fmt)}) AS {DUCKDB_TYPES[col.type]})"
+    return f"CAST(try_strptime({value}, {sql_literal(fmt)}) AS {DUCKDB_TYPES[col.type]})"
 
 
 def _expected(col: Column, spec: ReportSpec, mp: Marketplace) -> str:
@@ -278,7 +278,7 @@ def _marketplace_expr(con: duckdb.DuckDBPyConnection, raw: str, spec: ReportSpec
                       mp: Marketplace, file_name: str) -> str:
     """SQL for each row's marketplace id: the caller's, or for region-wide reports the row's own country."""
     if spec.scope != "region":
-        return _literal(mp.marketplace_id)
+        return sql_literal(mp.marketplace_id)
     country_col = spec.column(spec.country_column)
     field = f"NULLIF(trim(c{columns.index(country_col)}), '')"
     found = con.execute(
@@ -299,9 +299,12 @@ def _marketplace_expr(con: duckdb.DuckDBPyConnection, raw: str, spec: ReportSpec
             raise ParseError(file_name, problem, line=int(line), column=country_col.header,
                              hint="land the file under a marketplace of the rows' region")
         ids[country] = row_mp.marketplace_id
-    cases = " ".join(f"WHEN {_literal(k)} THEN {_literal(v)}" for k, v in ids.items())
+    cases = " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in ids.items())
     return f"CASE {field} {cases} END" if ids else "NULL"
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+def sql_literal(value: object) -> str:
+    """A SQL literal for a value (text as written; dates, times and numbers as text a CAST reads); None is NULL.
+    Ingestion renders values rather than binding them: DuckDB tries to import pandas for every bound value, a
+    search of sys.path each time when pandas is absent."""
+    return "NULL" if value is None else "'" + str(value).replace("'", "''") + "'"

@@ -59,6 +59,15 @@ def test_landing_twice_is_a_no_op(settings, reports_dir):
     assert lake_files(settings) == before
 
 
+def test_a_duplicate_names_its_report_without_its_raw_copy(settings, reports_dir):
+    """The report of a duplicate comes from its raw copy's folder; with the copy gone, from its documents row."""
+    path = reports_dir / LEDGER
+    first = land_file(path, seller_id="S1", marketplace_code="US", settings=settings)
+    lake.raw_path(settings.landing_dir, get("ledger_detail"), "S1", first.document_id).unlink()
+    second = land_file(path, seller_id="S1", marketplace_code="US", settings=settings)
+    assert (second.status, second.report) == ("duplicate", "ledger_detail")
+
+
 def test_region_wide_ledger_is_split_into_one_file_per_marketplace(settings, reports_dir):
     result = land_file(reports_dir / LEDGER, seller_id="S1", marketplace_code="US", settings=settings)
     spec = get("ledger_detail")
