@@ -94,7 +94,11 @@ def site(data_dir: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # SIGTERM ignored: a parent that ignores it passes that on to children
+            server.kill()
+            server.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
