@@ -32,6 +32,7 @@ ZONE_ABBREVIATIONS = {
     "JST": "+09:00", "AEST": "+10:00", "AEDT": "+11:00", "BRT": "-03:00",
 }
 TRAILING_ZONE = r"\s([A-Za-z]{1,5})$"
+REJECTS = "_document_rejects"  # the read errors of the last document read on a connection
 
 
 class ParseError(Exception):
@@ -57,6 +58,7 @@ class ParsedDocument:
     row_count: int
     covers_from: date | None  # min / max of the coverage column as dates (window coverage only)
     covers_to: date | None
+    marketplaces: tuple[str, ...]  # the marketplace ids of its rows (none when it has no rows)
 
 
 def parse_document(data: bytes, *, file_name: str, seller_id: str, marketplace_code: str, document_id: str,
@@ -79,28 +81,40 @@ def parse_document(data: bytes, *, file_name: str, seller_id: str, marketplace_c
                          hint="remove the empty line (reports have no blank lines) and drop the file again")
 
     con.execute("SET TimeZone = 'UTC'")
-    raw = "_document_raw"  # temp tables of `con`, replaced by the next document parsed on it
-    _read_fields(con, raw, text, tsv, len(headers), file_name)
-
     casts = {c.name: _cast(c, f"c{i}", spec, mp) for i, c in enumerate(columns)}
-    _raise_first_bad_value(con, raw, columns, casts, spec, mp, file_name)
-    market = _marketplace_expr(con, raw, spec, columns, mp, file_name)
     scope = mp.region if spec.scope == "region" else mp.marketplace_id
-    metadata = {"seller_id": sql_literal(seller_id), "marketplace_id": market, "_scope": sql_literal(scope),
-                "_document_id": sql_literal(document_id), "_line_number": "rowid + 2"}
-    select = ", ".join(f"CAST({casts.get(name) or metadata.get(name) or 'NULL'} AS {typ}) AS {name}"
-                       for name, typ in row_columns(spec))
-    rows_table = "_document_rows"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {rows_table} AS SELECT {select} FROM {raw} ORDER BY rowid")
-    con.execute(f"DROP TABLE {raw}")
-    rows = con.table(rows_table)
-    covers_from = covers_to = None
-    if spec.coverage == "window":
-        covers_from, covers_to = rows.aggregate(
-            f"min(CAST({spec.coverage_column} AS DATE)), max(CAST({spec.coverage_column} AS DATE))"
-        ).fetchone()
-    row_count = rows.aggregate("count(*)").fetchone()[0]
-    return ParsedDocument(spec, encoding, scope, rows, row_count, covers_from, covers_to)
+    metadata = {"seller_id": sql_literal(seller_id), "marketplace_id": sql_literal(mp.marketplace_id),
+                "_scope": sql_literal(scope), "_document_id": sql_literal(document_id), "_line_number": "_line"}
+    table = "_document_rows"  # a temp table of `con`, replaced by the next document parsed on it
+    coverage = f"CAST({spec.coverage_column} AS DATE)" if spec.coverage == "window" else "NULL"
+    with tempfile.TemporaryDirectory(prefix="fbaudit-parse-") as tmp:
+        path = Path(tmp) / "document.txt"
+        path.write_text(text, encoding="utf-8")
+        fields = _fields(con, path, tsv, len(headers), file_name)
+        select = ", ".join(f"CAST({casts.get(name) or metadata.get(name) or 'NULL'} AS {typ}) AS {name}"
+                           for name, typ in row_columns(spec))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {select}, {_first_bad(columns, casts)} "
+                    f"AS _bad FROM (SELECT *, row_number() OVER () + 1 AS _line FROM {fields})")
+        _raise_read_error(con, len(headers), file_name)
+        row_count, bad_line, bad_col, covers_from, covers_to = con.execute(
+            f"SELECT count(*), min(_line_number) FILTER (WHERE _bad IS NOT NULL), "
+            f"arg_min(_bad, _line_number) FILTER (WHERE _bad IS NOT NULL), min({coverage}), max({coverage}) "
+            f"FROM {table}").fetchone()
+        if bad_line is not None:
+            value = con.execute(f"SELECT c{bad_col} FROM (SELECT *, row_number() OVER () + 1 AS _line "
+                                f"FROM {fields}) WHERE _line = {bad_line}").fetchone()[0]
+            _raise_bad_value(value, bad_line, columns[bad_col], spec, mp, file_name)
+    rows, marketplaces = con.table(table), (mp.marketplace_id,) if row_count else ()
+    if spec.scope == "region":
+        ids = _country_marketplaces(con, table, spec, mp, file_name)
+        cases = " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in ids.items())
+        market = f"CASE NULLIF(trim({spec.country_column}), '') {cases} END" if ids else "NULL"
+        rows = rows.project(", ".join(market + " AS marketplace_id" if name == "marketplace_id" else name
+                                      for name, _ in row_columns(spec)))
+        marketplaces = tuple(sorted(set(ids.values())))
+    else:
+        rows = rows.project(", ".join(name for name, _ in row_columns(spec)))
+    return ParsedDocument(spec, encoding, scope, rows, row_count, covers_from, covers_to, marketplaces)
 
 
 def decode(data: bytes, file_name: str, mp: Marketplace) -> tuple[str, str]:
@@ -185,28 +199,20 @@ def recognise(headers: list[str], file_name: str) -> ReportSpec:
     )
 
 
-def _read_fields(con: duckdb.DuckDBPyConnection, raw: str, text: str, tsv: bool, width: int,
-                 file_name: str) -> None:
-    """Every field of every row after the header, as VARCHAR columns c0..cN of temp table `raw`."""
-    rejects = f"{raw}_rejects"
-    con.execute(f"DROP TABLE IF EXISTS {rejects}; DROP TABLE IF EXISTS {rejects}_scan")
-    with tempfile.TemporaryDirectory(prefix="fbaudit-parse-") as tmp:
-        path = Path(tmp) / "document.txt"
-        path.write_text(text, encoding="utf-8")
-        varchar = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
-        delim, quote = ("\t", "") if tsv else (",", '"')
-        try:
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT * FROM read_csv({sql_literal(path)}, "
-                f"columns = {{{varchar}}}, "
-                f"header = false, skip = 1, delim = '{delim}', quote = '{quote}', escape = '{quote}', "
-                f"new_line = '\\n', auto_detect = false, strict_mode = true, "
-                f"store_rejects = true, rejects_table = '{rejects}', rejects_scan = '{rejects}_scan')"
-            )
-        except duckdb.Error as exc:
-            raise ParseError(file_name, f"the rows cannot be read as {'tab' if tsv else 'comma'}-separated "
-                             f"text: {exc}", hint="check the file is an unedited report download") from None
-    first = con.execute(f"SELECT line, error_type FROM {rejects} ORDER BY line LIMIT 1").fetchone()
+def _fields(con: duckdb.DuckDBPyConnection, path: Path, tsv: bool, width: int, file_name: str) -> str:
+    """A read_csv of every field of every row after the header, as VARCHAR columns c0..cN, in file order.
+    Rows that cannot be read go to the rejects tables (see _raise_read_error)."""
+    con.execute(f"DROP TABLE IF EXISTS {REJECTS}; DROP TABLE IF EXISTS {REJECTS}_scan")
+    varchar = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    delim, quote = ("\t", "") if tsv else (",", '"')
+    return (f"read_csv({sql_literal(path)}, columns = {{{varchar}}}, "
+            f"header = false, skip = 1, delim = '{delim}', quote = '{quote}', escape = '{quote}', "
+            f"new_line = '\\n', auto_detect = false, strict_mode = true, "
+            f"store_rejects = true, rejects_table = '{REJECTS}', rejects_scan = '{REJECTS}_scan')")
+
+
+def _raise_read_error(con: duckdb.DuckDBPyConnection, width: int, file_name: str) -> None:
+    first = con.execute(f"SELECT line, error_type FROM {REJECTS} ORDER BY line LIMIT 1").fetchone()
     if first is None:
         return
     line, kind = first
@@ -252,20 +258,16 @@ def _expected(col: Column, spec: ReportSpec, mp: Marketplace) -> str:
     return f"the format {fmt}, e.g. {EXAMPLE_INSTANT.strftime(fmt)}"
 
 
-def _raise_first_bad_value(con: duckdb.DuckDBPyConnection, raw: str, columns: list[Column],
-                           casts: dict[str, str], spec: ReportSpec, mp: Marketplace, file_name: str) -> None:
-    checks = [
-        f"SELECT rowid + 2 AS line, {i} AS col, c{i} AS value FROM {raw} "
-        f"WHERE NULLIF(trim(c{i}), '') IS NOT NULL AND {casts[c.name]} IS NULL"
-        for i, c in enumerate(columns) if c.type != "text" and not c.pii
-    ]
-    if not checks:
-        return
-    bad = con.execute(f"SELECT * FROM ({' UNION ALL '.join(checks)}) ORDER BY line, col LIMIT 1").fetchone()
-    if bad is None:
-        return
-    line, i, value = bad
-    col = columns[i]
+def _first_bad(columns: list[Column], casts: dict[str, str]) -> str:
+    """SQL for the index of the row's first field that has a value its column's type cannot read, else NULL
+    (text and personal data are not checked)."""
+    whens = " ".join(f"WHEN NULLIF(trim(c{i}), '') IS NOT NULL AND {casts[c.name]} IS NULL THEN {i}"
+                     for i, c in enumerate(columns) if c.type != "text" and not c.pii)
+    return f"CASE {whens} END" if whens else "CAST(NULL AS INTEGER)"
+
+
+def _raise_bad_value(value: str, line: int, col: Column, spec: ReportSpec, mp: Marketplace,
+                     file_name: str) -> None:
     raise ParseError(
         file_name, f"{value!r} does not parse as {col.type}: expected {_expected(col, spec, mp)}",
         line=int(line), column=col.header,
@@ -274,15 +276,14 @@ def _raise_first_bad_value(con: duckdb.DuckDBPyConnection, raw: str, columns: li
     )
 
 
-def _marketplace_expr(con: duckdb.DuckDBPyConnection, raw: str, spec: ReportSpec, columns: list[Column],
-                      mp: Marketplace, file_name: str) -> str:
-    """SQL for each row's marketplace id: the caller's, or for region-wide reports the row's own country."""
-    if spec.scope != "region":
-        return sql_literal(mp.marketplace_id)
+def _country_marketplaces(con: duckdb.DuckDBPyConnection, table: str, spec: ReportSpec, mp: Marketplace,
+                          file_name: str) -> dict[str, str]:
+    """The marketplace id of each country the rows of a region-wide report name; a ParseError at the first row
+    whose country is unknown or outside the document's region."""
     country_col = spec.column(spec.country_column)
-    field = f"NULLIF(trim(c{columns.index(country_col)}), '')"
     found = con.execute(
-        f"SELECT {field} AS country, min(rowid) + 2 AS line FROM {raw} GROUP BY ALL ORDER BY line"
+        f"SELECT NULLIF(trim({country_col.name}), '') AS country, min(_line_number) AS line FROM {table} "
+        f"GROUP BY ALL ORDER BY line"
     ).fetchall()
     ids = {}
     for country, line in found:  # one iteration per distinct country, not per row
@@ -299,8 +300,7 @@ def _marketplace_expr(con: duckdb.DuckDBPyConnection, raw: str, spec: ReportSpec
             raise ParseError(file_name, problem, line=int(line), column=country_col.header,
                              hint="land the file under a marketplace of the rows' region")
         ids[country] = row_mp.marketplace_id
-    cases = " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in ids.items())
-    return f"CASE {field} {cases} END" if ids else "NULL"
+    return ids
 
 
 def sql_literal(value: object) -> str:
