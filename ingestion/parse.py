@@ -10,7 +10,7 @@ import csv
 import gzip
 import tempfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -32,6 +32,7 @@ ZONE_ABBREVIATIONS = {
     "JST": "+09:00", "AEST": "+10:00", "AEDT": "+11:00", "BRT": "-03:00",
 }
 TRAILING_ZONE = r"\s([A-Za-z]{1,5})$"
+ROWS = "_document_rows"  # the temp table of the documents last parsed on a connection
 REJECTS = "_document_rejects"  # the read errors of the last document read on a connection
 
 
@@ -54,17 +55,55 @@ class ParsedDocument:
     spec: ReportSpec
     encoding: str  # how the bytes were decoded
     scope: str  # what the document covers: the marketplace id, or the region if the report is region-wide
-    rows: duckdb.DuckDBPyRelation  # exactly lake.row_columns(spec), in order
+    rows: duckdb.DuckDBPyRelation | None  # exactly lake.row_columns(spec), in order (None: see ParsedBatch.rows)
     row_count: int
     covers_from: date | None  # min / max of the coverage column as dates (window coverage only)
     covers_to: date | None
     marketplaces: tuple[str, ...]  # the marketplace ids of its rows (none when it has no rows)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A document decoded and recognised from its header, its rows not read yet."""
+
+    file_name: str
+    seller_id: str
+    mp: Marketplace
+    document_id: str
+    spec: ReportSpec
+    encoding: str
+    text: str  # decoded, LF line ends, ending with one newline
+    tsv: bool
+    columns: tuple[Column, ...]  # of the header, in file order
+
+    @property
+    def scope(self) -> str:
+        return self.mp.region if self.spec.scope == "region" else self.mp.marketplace_id
+
+    @property
+    def shape(self) -> tuple[str, ...]:
+        """Documents of one shape are read in one statement: same report, seller, marketplace and header."""
+        return (self.spec.name, self.seller_id, self.mp.code, str(self.tsv), *(c.name for c in self.columns))
+
+
+@dataclass(frozen=True)
+class ParsedBatch:
+    rows: duckdb.DuckDBPyRelation | None  # lake.row_columns(spec) of every document parsed; None if none was
+    documents: list[ParsedDocument | None]  # per document given; None: it has a problem, parse it alone
+
+
 def parse_document(data: bytes, *, file_name: str, seller_id: str, marketplace_code: str, document_id: str,
                    con: duckdb.DuckDBPyConnection) -> ParsedDocument:
-    """Parse one document into a temp table of `con` (whose TimeZone this sets to UTC); the next document
-    parsed on the same connection replaces it."""
+    """Parse one document into a temp table of `con` (see parse_batch); its first problem is a ParseError."""
+    doc = prepare(data, file_name=file_name, seller_id=seller_id, marketplace_code=marketplace_code,
+                  document_id=document_id)
+    batch = parse_batch([doc], con)
+    return replace(batch.documents[0], rows=batch.rows)
+
+
+def prepare(data: bytes, *, file_name: str, seller_id: str, marketplace_code: str,
+            document_id: str) -> Prepared:
+    """Decode the bytes and recognise the report from its header row; a ParseError if either fails."""
     mp = marketplace(marketplace_code)
     text, encoding = decode(data, file_name, mp)
     header_line, _, body = text.partition("\n")
@@ -72,49 +111,80 @@ def parse_document(data: bytes, *, file_name: str, seller_id: str, marketplace_c
     cells = header_line.split("\t") if tsv else next(csv.reader([header_line]))
     headers = [h.strip(" \u00a0") for h in cells]
     spec = recognise(headers, file_name)
-    columns = [spec.header_map()[h] for h in headers]
-
     blank = ("\n" + body).find("\n\n")  # `body` ends with exactly one newline
     if blank >= 0:
         line = body.count("\n", 0, blank) + 2
         raise ParseError(file_name, "empty line between rows", line=line,
                          hint="remove the empty line (reports have no blank lines) and drop the file again")
+    return Prepared(file_name, seller_id, mp, document_id, spec, encoding, text, tsv,
+                    tuple(spec.header_map()[h] for h in headers))
 
+
+def parse_batch(docs: list[Prepared], con: duckdb.DuckDBPyConnection) -> ParsedBatch:
+    """Read and type documents of one shape in one statement, into a temp table of `con` (whose TimeZone this
+    sets to UTC) that the next call on it replaces. One document: its first problem is raised as a ParseError,
+    naming line, column and value. Several: any problem marks its document None (a row that cannot be read
+    marks them all), to be parsed alone for the message."""
+    first = docs[0]
+    if any(d.shape != first.shape for d in docs):
+        raise ValueError("parse_batch: the documents differ in shape")
+    spec, mp, columns, alone = first.spec, first.mp, first.columns, len(docs) == 1
     con.execute("SET TimeZone = 'UTC'")
     casts = {c.name: _cast(c, f"c{i}", spec, mp) for i, c in enumerate(columns)}
-    scope = mp.region if spec.scope == "region" else mp.marketplace_id
-    metadata = {"seller_id": sql_literal(seller_id), "marketplace_id": sql_literal(mp.marketplace_id),
-                "_scope": sql_literal(scope), "_document_id": sql_literal(document_id), "_line_number": "_line"}
-    table = "_document_rows"  # a temp table of `con`, replaced by the next document parsed on it
+    constants = {"seller_id": sql_literal(first.seller_id), "marketplace_id": sql_literal(mp.marketplace_id),
+                 "_scope": sql_literal(first.scope)}
+    # The files are read in order into the table, so a row's line (the header is line 1) is its rowid minus the
+    # rows of the documents before its own, plus 2. A quoted field spanning lines breaks the count: checked below.
+    counts = [doc.text.count("\n") - 1 for doc in docs]
+    before = [sum(counts[:number]) for number in range(len(docs))]
+    derived = {"_document_id": f"[{', '.join(sql_literal(d.document_id) for d in docs)}][_file + 1]",
+               "_line_number": f"(rowid + 2 - {before}[_file + 1])"}
+    line = derived["_line_number"]
+    stored = ", ".join(f"CAST({casts.get(name) or constants.get(name) or 'NULL'} AS {typ}) AS {name}"
+                       for name, typ in row_columns(spec) if name not in derived)
     coverage = f"CAST({spec.coverage_column} AS DATE)" if spec.coverage == "window" else "NULL"
     with tempfile.TemporaryDirectory(prefix="fbaudit-parse-") as tmp:
-        path = Path(tmp) / "document.txt"
-        path.write_text(text, encoding="utf-8")
-        fields = _fields(con, path, tsv, len(headers), file_name)
-        select = ", ".join(f"CAST({casts.get(name) or metadata.get(name) or 'NULL'} AS {typ}) AS {name}"
-                           for name, typ in row_columns(spec))
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {select}, {_first_bad(columns, casts)} "
-                    f"AS _bad FROM (SELECT *, row_number() OVER () + 1 AS _line FROM {fields})")
-        _raise_read_error(con, len(headers), file_name)
-        row_count, bad_line, bad_col, covers_from, covers_to = con.execute(
-            f"SELECT count(*), min(_line_number) FILTER (WHERE _bad IS NOT NULL), "
-            f"arg_min(_bad, _line_number) FILTER (WHERE _bad IS NOT NULL), min({coverage}), max({coverage}) "
-            f"FROM {table}").fetchone()
-        if bad_line is not None:
-            value = con.execute(f"SELECT c{bad_col} FROM (SELECT *, row_number() OVER () + 1 AS _line "
-                                f"FROM {fields}) WHERE _line = {bad_line}").fetchone()[0]
-            _raise_bad_value(value, bad_line, columns[bad_col], spec, mp, file_name)
-    rows, marketplaces = con.table(table), (mp.marketplace_id,) if row_count else ()
+        paths = [Path(tmp) / f"{number}.txt" for number in range(len(docs))]
+        for path, doc in zip(paths, docs, strict=True):
+            path.write_text(doc.text, encoding="utf-8")
+        fields = _fields(con, paths, first.tsv, len(columns), rejects=alone)
+        try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} AS SELECT {stored}, "
+                        f"CAST(file_index AS BIGINT) AS _file, {_first_bad(columns, casts)} AS _bad FROM {fields}")
+        except duckdb.Error as exc:
+            if not alone:
+                return ParsedBatch(None, [None] * len(docs))
+            raise ParseError(first.file_name, f"the rows cannot be read as {'tab' if first.tsv else 'comma'}"
+                             f"-separated text: {exc}",
+                             hint="check the file is an unedited report download") from None
+        if alone:
+            _raise_read_error(con, len(columns), first.file_name)
+        stats = {row[0]: row[1:] for row in con.execute(
+            f"SELECT _file, count(*), min({line}) FILTER (WHERE _bad IS NOT NULL), "
+            f"arg_min(_bad, {line}) FILTER (WHERE _bad IS NOT NULL), min({coverage}), max({coverage}) "
+            f"FROM {ROWS} GROUP BY _file").fetchall()}
+        if not alone and [stats.get(number, (0,))[0] for number in range(len(docs))] != counts:
+            return ParsedBatch(None, [None] * len(docs))
+        bad = {number for number, (_, bad_line, *_) in stats.items() if bad_line is not None}
+        if alone and bad:
+            _, bad_line, col, *_ = stats[0]
+            value = con.execute(f"SELECT c{col} FROM (SELECT *, row_number() OVER () + 1 AS _line FROM {fields}) "
+                                f"WHERE _line = {bad_line}").fetchone()[0]
+            _raise_bad_value(value, bad_line, columns[col], spec, mp, first.file_name)
+    markets = [(mp.marketplace_id,)] * len(docs)
     if spec.scope == "region":
-        ids = _country_marketplaces(con, table, spec, mp, file_name)
-        cases = " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in ids.items())
-        market = f"CASE NULLIF(trim({spec.country_column}), '') {cases} END" if ids else "NULL"
-        rows = rows.project(", ".join(market + " AS marketplace_id" if name == "marketplace_id" else name
-                                      for name, _ in row_columns(spec)))
-        marketplaces = tuple(sorted(set(ids.values())))
-    else:
-        rows = rows.project(", ".join(name for name, _ in row_columns(spec)))
-    return ParsedDocument(spec, encoding, scope, rows, row_count, covers_from, covers_to, marketplaces)
+        countries, markets, bad = _country_marketplaces(con, spec, mp, docs, line, bad)
+        cases = " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in countries.items())
+        derived["marketplace_id"] = f"CASE NULLIF(trim({spec.country_column}), '') {cases} END" if cases else "NULL"
+    select = ", ".join(f"{derived[name]} AS {name}" if name in derived else name for name, _ in row_columns(spec))
+    kept = f" WHERE _file NOT IN ({', '.join(map(str, sorted(bad)))})" if bad else ""
+    rows = con.sql(f"SELECT {select} FROM {ROWS}{kept}")
+    parsed = []
+    for number, doc in enumerate(docs):
+        count, _, _, covers_from, covers_to = stats.get(number, (0, None, None, None, None))
+        parsed.append(None if number in bad else ParsedDocument(
+            spec, doc.encoding, doc.scope, None, count, covers_from, covers_to, markets[number] if count else ()))
+    return ParsedBatch(None if len(bad) == len(docs) else rows, parsed)
 
 
 def decode(data: bytes, file_name: str, mp: Marketplace) -> tuple[str, str]:
@@ -134,11 +204,15 @@ def decode(data: bytes, file_name: str, mp: Marketplace) -> tuple[str, str]:
             continue
         if "\x00" in text:
             break
-        text = text.removeprefix(UTF8_BOM).replace("\r\n", "\n").replace("\r", "")
-        if not text.strip():
+        text = text.removeprefix(UTF8_BOM)
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "")
+        if not text or text.isspace():
             raise ParseError(file_name, "the document is empty (no header row)",
                              hint="download the report again; an empty download has no data to land")
-        return text.rstrip("\n") + "\n", encoding
+        if not text.endswith("\n") or text.endswith("\n\n"):  # (each copy of a large text costs)
+            text = text.rstrip("\n") + "\n"
+        return text, encoding
     tried = ", ".join(dict.fromkeys(("utf-8", mp.encoding, "cp1252")))
     raise ParseError(file_name, f"the bytes are not text in any expected encoding (tried {tried})",
                      hint="make sure this is a report download (tab- or comma-separated text), not a "
@@ -199,16 +273,21 @@ def recognise(headers: list[str], file_name: str) -> ReportSpec:
     )
 
 
-def _fields(con: duckdb.DuckDBPyConnection, path: Path, tsv: bool, width: int, file_name: str) -> str:
-    """A read_csv of every field of every row after the header, as VARCHAR columns c0..cN, in file order.
-    Rows that cannot be read go to the rejects tables (see _raise_read_error)."""
-    con.execute(f"DROP TABLE IF EXISTS {REJECTS}; DROP TABLE IF EXISTS {REJECTS}_scan")
+def _fields(con: duckdb.DuckDBPyConnection, paths: list[Path], tsv: bool, width: int, *, rejects: bool) -> str:
+    """A read_csv of every field of every row after the header, as VARCHAR columns c0..cN, in file order
+    (file_index: the file's position in `paths`). A
+    row that cannot be read fails the statement, or with `rejects` goes to the rejects tables (see
+    _raise_read_error), which one statement can have only once."""
     varchar = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
     delim, quote = ("\t", "") if tsv else (",", '"')
-    return (f"read_csv({sql_literal(path)}, columns = {{{varchar}}}, "
+    store = ""
+    if rejects:
+        con.execute(f"DROP TABLE IF EXISTS {REJECTS}; DROP TABLE IF EXISTS {REJECTS}_scan")
+        store = f", store_rejects = true, rejects_table = '{REJECTS}', rejects_scan = '{REJECTS}_scan'"
+    files = ", ".join(sql_literal(path) for path in paths)
+    return (f"read_csv([{files}], columns = {{{varchar}}}, "
             f"header = false, skip = 1, delim = '{delim}', quote = '{quote}', escape = '{quote}', "
-            f"new_line = '\\n', auto_detect = false, strict_mode = true, "
-            f"store_rejects = true, rejects_table = '{REJECTS}', rejects_scan = '{REJECTS}_scan')")
+            f"new_line = '\\n', auto_detect = false, strict_mode = true{store})")
 
 
 def _raise_read_error(con: duckdb.DuckDBPyConnection, width: int, file_name: str) -> None:
@@ -276,17 +355,21 @@ def _raise_bad_value(value: str, line: int, col: Column, spec: ReportSpec, mp: M
     )
 
 
-def _country_marketplaces(con: duckdb.DuckDBPyConnection, table: str, spec: ReportSpec, mp: Marketplace,
-                          file_name: str) -> dict[str, str]:
-    """The marketplace id of each country the rows of a region-wide report name; a ParseError at the first row
-    whose country is unknown or outside the document's region."""
+def _country_marketplaces(con: duckdb.DuckDBPyConnection, spec: ReportSpec, mp: Marketplace,
+                          docs: list[Prepared], line: str, bad: set[int],
+                          ) -> tuple[dict[str, str], list[tuple[str, ...]], set[int]]:
+    """For a region-wide report: the marketplace id of each country its rows name, each document's marketplace
+    ids, and the documents with a problem (`bad` and those naming a country unknown or outside the region).
+    A lone document's first such row is raised as a ParseError. `line`: SQL for a row's line."""
     country_col = spec.column(spec.country_column)
     found = con.execute(
-        f"SELECT NULLIF(trim({country_col.name}), '') AS country, min(_line_number) AS line FROM {table} "
-        f"GROUP BY ALL ORDER BY line"
+        f"SELECT _file, NULLIF(trim({country_col.name}), '') AS country, min({line}) AS line "
+        f"FROM {ROWS} GROUP BY ALL ORDER BY line"
     ).fetchall()
-    ids = {}
-    for country, line in found:  # one iteration per distinct country, not per row
+    ids: dict[str, str] = {}
+    markets: list[set[str]] = [set() for _ in docs]
+    bad = set(bad)
+    for number, country, first_line in found:  # one iteration per document and distinct country, not per row
         problem = None
         try:
             row_mp = marketplace(country or "")
@@ -296,11 +379,15 @@ def _country_marketplaces(con: duckdb.DuckDBPyConnection, table: str, spec: Repo
             if row_mp.region != mp.region:
                 problem = (f"country {country!r} is in region {row_mp.region}, but the document was dropped "
                            f"for {mp.code} (region {mp.region})")
-        if problem:
-            raise ParseError(file_name, problem, line=int(line), column=country_col.header,
+        if problem and len(docs) == 1:
+            raise ParseError(docs[0].file_name, problem, line=int(first_line), column=country_col.header,
                              hint="land the file under a marketplace of the rows' region")
-        ids[country] = row_mp.marketplace_id
-    return ids
+        if problem:
+            bad.add(number)
+        else:
+            ids[country] = row_mp.marketplace_id
+            markets[number].add(row_mp.marketplace_id)
+    return ids, [tuple(sorted(found_ids)) for found_ids in markets], bad
 
 
 def sql_literal(value: object) -> str:

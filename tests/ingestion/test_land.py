@@ -1,3 +1,4 @@
+import dataclasses
 import gzip
 import hashlib
 import shutil
@@ -220,3 +221,56 @@ def test_a_file_in_a_folder_that_is_no_marketplace_is_recorded_without_one(setti
     (row,) = read(settings.lake_dir / "report=_quarantine" / "seller_id=S2" / "*.parquet")
     assert (row["seller_id"], row["marketplace_id"], row["file_name"]) == ("S2", "", "inventory_us.tsv")
     assert row["error"].startswith(f"{folder}: the folder name is not a marketplace code (unknown marketplace")
+
+
+def test_documents_of_one_shape_land_in_one_batch_exactly_as_each_would_alone(settings, tmp_path, reports_dir):
+    """Documents sharing a header are read together; the lake must not tell: same rows, lines, marketplaces.
+    A bad document among them is quarantined with the message it gets alone, and so is its copy."""
+    original = (reports_dir / LEDGER).read_text()
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    variants = {  # name -> text (each a distinct document of the same shape)
+        "a.tsv": original,
+        "b.tsv": original.replace("Ceramic Mug", "Stoneware Mug"),
+        "c_bad_date.tsv": original.replace("07/03/2026", "2026-07-03", 1),  # line 4
+        "d_empty.tsv": original.split("\n", 1)[0] + "\n",
+        "e_foreign.tsv": original.replace("\tCA\t", "\tDE\t", 1),  # line 6
+        "f.tsv": original.replace("Loose Leaf", "Green"),
+        "g_copy_of_b.tsv": original.replace("Ceramic Mug", "Stoneware Mug"),
+        "h_copy_of_c.tsv": original.replace("07/03/2026", "2026-07-03", 1),
+    }
+    for name, text in variants.items():
+        (folder / name).write_text(text)
+
+    results = {r.path.name: r for r in land_paths([folder], seller_id="S1", marketplace_code="US",
+                                                  settings=settings)}
+
+    assert {name: r.status for name, r in results.items()} == {
+        "a.tsv": "landed", "b.tsv": "landed", "c_bad_date.tsv": "quarantined", "d_empty.tsv": "landed",
+        "e_foreign.tsv": "quarantined", "f.tsv": "landed", "g_copy_of_b.tsv": "duplicate",
+        "h_copy_of_c.tsv": "quarantined"}
+    assert results["g_copy_of_b.tsv"].document_id == results["b.tsv"].document_id
+    alone = land_file(folder / "c_bad_date.tsv", seller_id="S1", marketplace_code="US",
+                      settings=replace_data_dir(settings, tmp_path / "alone"))
+    assert results["c_bad_date.tsv"].error == alone.error
+    assert "line 4" in alone.error and "'2026-07-03'" in alone.error
+    assert results["h_copy_of_c.tsv"].error == results["c_bad_date.tsv"].error
+    assert "line 6" in results["e_foreign.tsv"].error and "'DE' is in region EU" in results["e_foreign.tsv"].error
+
+    one_by_one = replace_data_dir(settings, tmp_path / "one_by_one")
+    for name in ("a.tsv", "b.tsv", "d_empty.tsv", "f.tsv"):
+        assert land_file(folder / name, seller_id="S1", marketplace_code="US", settings=one_by_one).status == "landed"
+    for report, count in (("ledger_detail", 18), ("_documents", 4)):
+        pattern = f"report={report}/**/*.parquet"
+        batched, single = (sorted(tuple(sorted((k, str(v)) for k, v in row.items() if k != "landed_at"))
+                                  for row in read(lake_dir / pattern))
+                           for lake_dir in (settings.lake_dir, one_by_one.lake_dir))
+        assert batched == single and len(batched) == count
+    rows = read(settings.lake_dir / "report=ledger_detail/**/*.parquet")
+    assert {(r["_line_number"], r["marketplace_id"]) for r in rows} == {
+        (2, "ATVPDKIKX0DER"), (3, "ATVPDKIKX0DER"), (4, "ATVPDKIKX0DER"), (5, "ATVPDKIKX0DER"),
+        (6, "A2EUQ1WTGCTBG2"), (7, "A2EUQ1WTGCTBG2")}
+
+
+def replace_data_dir(settings, data_dir: Path):
+    return dataclasses.replace(settings, data_dir=data_dir)
