@@ -153,8 +153,14 @@ class _Landing:
         staged = Path(tempfile.mkdtemp(prefix=".landing-", dir=self.settings.lake_dir))
         try:
             if parsed.rows is not None:
-                parsed.rows.to_parquet(str(staged), partition_by=["_document_id", "marketplace_id"],
-                                       write_partition_columns=True, overwrite=True)
+                parsed.rows.to_parquet(str(staged / "rows"), partition_by=["_document_id", "marketplace_id"],
+                                       write_partition_columns=True)
+                documents = [self._document_values(item, doc)
+                             for item, doc in zip(batch, parsed.documents, strict=True) if doc is not None]
+                self.con.sql(" UNION ALL ".join(f"SELECT {_typed(lake.DOCUMENT_COLUMNS, values)}"
+                                                for values in documents)
+                             ).to_parquet(str(staged / "documents"), partition_by=["document_id"],
+                                          write_partition_columns=True)
             results = []
             for item, doc, gzipped in zip(batch, parsed.documents, raw, strict=True):
                 if doc is None:  # parsed alone, after the batch's Parquet is written: it replaces the batch's rows
@@ -166,22 +172,32 @@ class _Landing:
             shutil.rmtree(staged, ignore_errors=True)
 
     def _commit(self, item: _Pending, doc: ParsedDocument, gzipped: bytes, staged: Path) -> LandingResult:
-        source, document_id, settings = item.source, item.doc.document_id, self.settings
+        """Move the document's staged files into the lake: raw copy, rows per marketplace, documents row last."""
+        document_id, settings = item.doc.document_id, self.settings
         _write_atomic(lake.raw_path(settings.landing_dir, doc.spec, self.seller_id, document_id),
                       lambda tmp: tmp.write_bytes(gzipped))
         for market in doc.marketplaces:
-            files = list((staged / f"_document_id={document_id}" / f"marketplace_id={market}").glob("*.parquet"))
-            if len(files) != 1:
-                raise RuntimeError(f"{staged}: {len(files)} Parquet files for {document_id} {market}, not one")
-            target = lake.rows_path(settings.lake_dir, doc.spec, self.seller_id, market, document_id)
-            _write_atomic(target, lambda tmp, staged_file=files[0]: staged_file.replace(tmp))
-        created_at = source.created_at or datetime.fromtimestamp(source.path.stat().st_mtime, UTC)
-        _write_document_row(self.con, doc, lake.document_path(settings.lake_dir, self.seller_id, document_id),
-                            seller_id=self.seller_id, marketplace_id=self.mp.marketplace_id, created_at=created_at,
-                            load_source=source.load_source, source_name=source.source_name or source.path.name,
-                            covers=source.covers)
-        return LandingResult(source.path, "landed", doc.spec.name, self.seller_id, self.mp.marketplace_id,
+            _move_staged(staged / "rows" / f"_document_id={document_id}" / f"marketplace_id={market}",
+                         lake.rows_path(settings.lake_dir, doc.spec, self.seller_id, market, document_id))
+        _move_staged(staged / "documents" / f"document_id={document_id}",
+                     lake.document_path(settings.lake_dir, self.seller_id, document_id))
+        return LandingResult(item.source.path, "landed", doc.spec.name, self.seller_id, self.mp.marketplace_id,
                              document_id, rows=doc.row_count, error=None)
+
+    def _document_values(self, item: _Pending, doc: ParsedDocument) -> dict[str, object]:
+        """The documents row (lake.DOCUMENT_COLUMNS) of a parsed document."""
+        source = item.source
+        created_at = source.created_at or datetime.fromtimestamp(source.path.stat().st_mtime, UTC)
+        covers_from, covers_to = source.covers or (doc.covers_from, doc.covers_to)
+        return {
+            "document_id": item.doc.document_id,
+            "report": doc.spec.name, "report_type": doc.spec.report_type, "seller_id": self.seller_id,
+            "marketplace_id": self.mp.marketplace_id, "scope": doc.scope,
+            "covers_from": covers_from, "covers_to": covers_to,
+            "created_at": _naive_utc(created_at), "landed_at": _naive_utc(datetime.now(UTC)),
+            "load_source": source.load_source, "source_name": source.source_name or source.path.name,
+            "encoding": doc.encoding, "row_count": doc.row_count,
+        }
 
     def _quarantine(self, path: Path, message: str) -> LandingResult:
         return quarantine(path, message, seller_id=self.seller_id, marketplace_id=self.mp.marketplace_id,
@@ -276,27 +292,24 @@ def _short_error(message: str, path: Path) -> str:
     return lines[0].replace(str(path), path.name)[:500]
 
 
-def _write_document_row(con: duckdb.DuckDBPyConnection, doc: ParsedDocument, target: Path, *,
-                        seller_id: str, marketplace_id: str, created_at: datetime,
-                        load_source: str, source_name: str, covers: tuple[date, date] | None) -> None:
-    covers_from, covers_to = covers or (doc.covers_from, doc.covers_to)
-    values = {
-        "document_id": target.stem,
-        "report": doc.spec.name, "report_type": doc.spec.report_type, "seller_id": seller_id,
-        "marketplace_id": marketplace_id, "scope": doc.scope,
-        "covers_from": covers_from, "covers_to": covers_to,
-        "created_at": _naive_utc(created_at), "landed_at": _naive_utc(datetime.now(UTC)),
-        "load_source": load_source, "source_name": source_name, "encoding": doc.encoding,
-        "row_count": doc.row_count,
-    }
-    _write_row(con, target, lake.DOCUMENT_COLUMNS, values)
-
-
 def _write_row(con: duckdb.DuckDBPyConnection, target: Path, columns: tuple[tuple[str, str], ...],
                values: dict[str, object]) -> None:
-    """One row of these lake columns, typed as declared, written atomically as a Parquet file."""
-    select = ", ".join(f"CAST({sql_literal(values[name])} AS {typ}) AS {name}" for name, typ in columns)
-    _write_atomic(target, lambda tmp: con.execute(f"COPY (SELECT {select}) TO '{tmp}' (FORMAT parquet)"))
+    """One row of these lake columns, written atomically as a Parquet file."""
+    _write_atomic(target, lambda tmp: con.execute(f"COPY (SELECT {_typed(columns, values)}) TO '{tmp}' "
+                                                  f"(FORMAT parquet)"))
+
+
+def _typed(columns: tuple[tuple[str, str], ...], values: dict[str, object]) -> str:
+    """A SELECT list of the values, typed as the lake columns declare."""
+    return ", ".join(f"CAST({sql_literal(values[name])} AS {typ}) AS {name}" for name, typ in columns)
+
+
+def _move_staged(partition: Path, target: Path) -> None:
+    """Move the one Parquet file DuckDB wrote for a partition to its place in the lake."""
+    files = list(partition.glob("*.parquet"))
+    if len(files) != 1:
+        raise RuntimeError(f"{partition}: {len(files)} Parquet files, expected one")
+    _write_atomic(target, lambda tmp: files[0].replace(tmp))
 
 
 def _write_atomic(target: Path, write: Callable[[Path], object]) -> None:
