@@ -27,6 +27,7 @@ CLAIMS_MART = "marts.fct_claim_opportunities"
 AT_RISK_DAYS = 7  # "at risk this week": claimable with a deadline at most this many days after as_of
 LAND_STEP, DBT_STEP = lake_tables.op.name, dbt_models.op.name
 STAGES = {LAND_STEP: "landing", DBT_STEP: "dbt build"}  # other steps show under their own names
+CHECK_OUTCOMES = ("passed", "warn", "error")
 
 
 class RunProgress:
@@ -51,9 +52,15 @@ class RunProgress:
         step = event.step_key
         if step is None:
             return
-        if event.event_type == dg.DagsterEventType.STEP_START:
+        if event.event_type in (dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_RESTARTED):
             self.started[step] = time.monotonic()
             self.say(f"{STAGES.get(step, step)} ...")
+        elif event.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY:
+            error = event.step_retry_data.error
+            cause = error.cause if error else None
+            why = cause.message.removeprefix(f"{cause.cls_name}: ").strip() if cause else "it failed"
+            self.say(f"{STAGES.get(step, step)} stopped: {why}")
+            self.counts = Counter({k: v for k, v in self.counts.items() if k not in (step, *CHECK_OUTCOMES)})
         elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
             self.counts[step] += 1
             if event.asset_key and event.asset_key.path[-1] == DOCUMENTS:
@@ -61,7 +68,7 @@ class RunProgress:
                 self.landing = {name: value.value for name, value in metadata.items()}
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION and step == DBT_STEP:
             check = event.event_specific_data
-            outcome = "passed" if check.passed else check.severity.value.lower()  # warn or error
+            outcome = "passed" if check.passed else check.severity.value.lower()  # in CHECK_OUTCOMES
             self.counts[outcome] += 1
             if not check.passed:
                 self.say(f"  test {'failed' if outcome == 'error' else 'warned'}: {check.check_name} "
@@ -110,7 +117,7 @@ def failure_reason(result: dg.ExecuteInProcessResult) -> str | None:
     """The first failed step and what failed, in one line, or None if no step failed."""
     for event in result.get_step_failure_events():
         message = error_message(event)
-        exit_code = re.search(r"failed with exit code `(\d+)`", message)
+        exit_code = re.search(r"failed with exit code `(-?\d+)`", message)
         what = f"dbt exited with code {exit_code.group(1)}" if exit_code else message.splitlines()[0]
         return f"step {event.step_key} failed: {what}"
     return None

@@ -170,3 +170,40 @@ def test_progress_is_one_line_per_step_warning_and_failed_test(summary):
         "dashboards ...",
         "dashboards: 1 asset(s) materialized (0 s)",
     ]
+
+
+def test_progress_says_why_a_step_runs_again_and_counts_only_the_last_attempt(summary):
+    types, out = dg.DagsterEventType, io.StringIO()
+    progress = summary.RunProgress(out)
+
+    def event(event_type, **fields) -> SimpleNamespace:
+        return SimpleNamespace(dagster_event=SimpleNamespace(step_key="dbt_models", event_type=event_type,
+                                                             **fields))
+
+    def check(passed: bool) -> SimpleNamespace:
+        return event(types.ASSET_CHECK_EVALUATION, event_specific_data=SimpleNamespace(
+            check_name="not_null_x", passed=passed, severity=dg.AssetCheckSeverity.ERROR,
+            asset_key=dg.AssetKey(["fct_x"])))
+
+    cause = SimpleNamespace(cls_name="RuntimeError", message="RuntimeError: dbt crashed (SIGSEGV)\n")
+    crashed = SimpleNamespace(error=SimpleNamespace(message="RetryRequested", cause=cause))
+    for entry in [
+        event(types.STEP_START),
+        event(types.ASSET_MATERIALIZATION, asset_key=dg.AssetKey(["fct_x"])),
+        check(False),
+        event(types.STEP_UP_FOR_RETRY, step_retry_data=crashed),
+        event(types.STEP_RESTARTED),
+        event(types.ASSET_MATERIALIZATION, asset_key=dg.AssetKey(["fct_x"])),
+        event(types.ASSET_MATERIALIZATION, asset_key=dg.AssetKey(["fct_y"])),
+        check(True),
+        event(types.STEP_SUCCESS),
+    ]:
+        progress(entry)
+
+    assert out.getvalue().splitlines() == [
+        "dbt build ...",
+        "  test failed: not_null_x on fct_x",
+        "dbt build stopped: dbt crashed (SIGSEGV)",
+        "dbt build ...",
+        "dbt build: 2 tables built, 1 tests passed, 0 warned, 0 failed (0 s)",
+    ]

@@ -1,5 +1,6 @@
 """Crash safety: a landing killed (SIGKILL) at any write leaves no partial document visible and lands exactly
-once when re-run; an unreadable warehouse is found and set aside, and one in use is left alone.
+once when re-run; an unreadable warehouse is found and set aside, and one in use is left alone; a dbt build that
+crashes is run once more.
 
 Covered elsewhere, not repeated here: a pull killed mid-way resumes and lands nothing twice
 (tests/sp_api/test_secrets_and_resume.py::test_an_interrupted_pull_resumes_without_duplicates); a ledger line
@@ -11,6 +12,7 @@ corrupted warehouse rebuilt by `fbaudit run` with identical marts: tests/reliabi
 
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -125,3 +127,46 @@ def test_an_unreadable_warehouse_is_set_aside_and_one_in_use_is_left_alone(tmp_p
     (aside,) = tmp_path.glob("warehouse.duckdb.corrupt-*")
     assert not warehouse.exists() and aside.stat().st_size == size
     assert "is unreadable (IO Error: Corrupt database file" in capsys.readouterr().out
+
+
+# Started before anything else in every Python process of a run (PYTHONPATH): while fewer than CRASH_TIMES
+# builds have crashed (counted in CRASH_COUNT), a `dbt build` kills itself with SIGSEGV after CRASH_AFTER s.
+SEGFAULT = textwrap.dedent("""
+    import os, signal, sys, threading
+    from pathlib import Path
+
+    count = Path(os.environ["CRASH_COUNT"])
+    crashed = int(count.read_text()) if count.exists() else 0
+    if Path(sys.argv[0]).name == "dbt" and "build" in sys.argv and crashed < int(os.environ["CRASH_TIMES"]):
+        count.write_text(str(crashed + 1))
+        timer = threading.Timer(float(os.environ["CRASH_AFTER"]), os.kill, (os.getpid(), signal.SIGSEGV))
+        timer.daemon = True
+        timer.start()
+""")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_a_dbt_build_that_crashes_is_run_once_more_and_builds_the_same_marts(secret_demo, copy_of_demo, rel):
+    site, count = copy_of_demo.cwd / "crashing", copy_of_demo.cwd / "crashes"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(SEGFAULT)
+    env = {**copy_of_demo.env, "PYTHONPATH": str(site), "CRASH_COUNT": str(count), "CRASH_AFTER": "15"}
+    stopped = "dbt build stopped: dbt crashed (SIGSEGV); building again from the start\ndbt build ...\n"
+
+    twice = rel.fbaudit("run", "--no-dashboards", env={**env, "CRASH_TIMES": "2"}, cwd=copy_of_demo.cwd)
+
+    output = twice.stdout + twice.stderr
+    assert twice.returncode == 1 and count.read_text() == "2", output[-3000:]
+    assert output.count(stopped) == 1
+    assert "fbaudit run failed: step dbt_models failed: dbt exited with code -11" in twice.stderr
+
+    once = rel.fbaudit("run", "--no-dashboards", env={**env, "CRASH_TIMES": "3"}, cwd=copy_of_demo.cwd)
+
+    output = once.stdout + once.stderr
+    assert once.returncode == 0 and count.read_text() == "3", output[-3000:]
+    assert output.count(stopped) == 1
+    build_line = re.compile(r"^dbt build: (.*) \(\d+ s\)$", re.MULTILINE)
+    demo_run = next(text for args, text in secret_demo.outputs.items() if args.startswith("run"))
+    assert build_line.findall(output) == build_line.findall(demo_run)  # counts of the last attempt only
+    assert rel.mart_checksums(copy_of_demo.data / "warehouse.duckdb") == copy_of_demo.marts
