@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -174,9 +175,25 @@ def dbt_build(env: dict[str, str], data_dir: Path, logs: Path, label: str) -> tu
             "--target-path", str(data_dir / "dbt_target"), "--log-path", str(logs)]
     log = logs / f"{label}.log"
     code, seconds, peak = measure([dbt, "--no-use-colors", *BUILD_ARGS, *dirs], env, log)
-    failure = None if code == 0 else (f"dbt build ({label}) failed (exit {code}); see {log}:\n"
-                                      + "\n".join(log.read_text().splitlines()[-15:]))
-    return Stage(seconds, peak), failure
+    if code != 0:
+        tail = "\n".join(log.read_text().splitlines()[-15:])
+        return Stage(seconds, peak), f"dbt build ({label}) failed (exit {code}); see {log}:\n{tail}"
+    return Stage(seconds, peak, note=build_breakdown(data_dir / "dbt_target", seconds)), None
+
+
+def build_breakdown(target: Path, wall: float) -> str:
+    """Where a dbt build's time went, from the run_results.json and manifest.json it wrote: seconds of node
+    work per models folder (staging, intermediate, marts), for seeds and for data tests (the profile's 2
+    threads run two nodes at once, so these add up to about twice the wall time), and dbt's own time outside
+    the nodes (start-up, parsing, artifacts)."""
+    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
+    nodes = json.loads((target / "manifest.json").read_text(encoding="utf-8"))["nodes"]
+    seconds: Counter[str] = Counter()
+    for node in results["results"]:
+        kind = node["unique_id"].split(".")[0]
+        seconds[nodes[node["unique_id"]]["fqn"][1] if kind == "model" else f"{kind}s"] += node["execution_time"]
+    work = ", ".join(f"{name} {total:,.1f}" for name, total in seconds.most_common() if total >= 0.05)
+    return f"node s: {work}; outside nodes {wall - results['elapsed_time']:,.1f} s"
 
 
 def run_size(size: str, work_dir: Path, *, evidence: bool = True, workers: int = 2) -> SizeResult:
@@ -244,7 +261,8 @@ def _run_stages(result: SizeResult, data_dir: Path, env: dict[str, str], logs: P
     result.failures += [failure] if failure else []
     result.stages["incremental"] = Stage(land["seconds"] + build.seconds, max(land_peak, build.peak_mib),
                                          land["rows"], newday_bytes / 1e6,
-                                         f"landing {land['seconds']:.1f} s + build {build.seconds:.1f} s")
+                                         f"landing {land['seconds']:.1f} s + build {build.seconds:.1f} s "
+                                         f"({build.note})")
     progress(f"[{size}] incremental run: {result.stages['incremental'].seconds:.1f} s "
              f"({result.stages['incremental'].note})")
     if not result.failures:  # a failed build leaves no mart to count; the failure is in the table

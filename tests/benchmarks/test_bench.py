@@ -35,3 +35,6 @@ def test_the_smallest_size_runs_every_stage(tmp_path):
     assert gen.newday_rows["ledger_detail"] > 0
     assert not list((tmp_path / "1e5" / "newday").rglob("*.txt"))  # every new-day file moved and landed
     assert result.claims > 0
+    for stage in ("build", "incremental"):  # where each build's time went, by layer
+        note = result.stages[stage].note
+        assert all(f"{part} " in note for part in ("staging", "intermediate", "marts", "tests")), note
