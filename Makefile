@@ -2,6 +2,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export UV_PYTHON_DOWNLOADS := never
+# Installed modules are compiled once, at install: where PYTHONDONTWRITEBYTECODE is set (as on this machine), every
+# dbt and fbaudit process would otherwise compile its imports again (dbt --version: 7.3 s -> 5.0 s).
+export UV_COMPILE_BYTECODE := 1
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
