@@ -322,9 +322,12 @@ def ensure_manifest() -> bool:
 def ingest(settings: Settings, args: argparse.Namespace) -> int:
     from ingestion.land import land_paths
 
-    results = land_paths(
-        args.paths, seller_id=args.seller, marketplace_code=args.marketplace, settings=settings
-    )
+    # under the run lock: a build must see every document landed before the newest one it reads, as the
+    # incremental staging tables take the documents landed after that one as the new ones
+    with run_lock(settings.data_dir, None):
+        results = land_paths(
+            args.paths, seller_id=args.seller, marketplace_code=args.marketplace, settings=settings
+        )
     for r in results:
         print(r.describe())
     counts = {s: sum(r.status == s for r in results) for s in ("landed", "duplicate", "quarantined")}

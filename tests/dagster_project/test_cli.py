@@ -1,10 +1,12 @@
 """The `fbaudit` console script: argument errors exit 2 naming the problem; ingest lands files."""
 
+import fcntl
 import shutil
+import threading
 
 import pytest
 
-from dagster_project.cli import main
+from dagster_project.cli import RUN_LOCK, main
 
 
 @pytest.mark.parametrize(
@@ -48,3 +50,22 @@ def test_ingest_lands_each_file_and_exits_1_when_one_is_quarantined(reports_dir,
     captured = capsys.readouterr()
     assert "2 files: 0 landed, 1 duplicate, 1 quarantined" in captured.out
     assert f"error files in {data_dir / 'quarantine'}" in captured.err
+
+
+def test_ingest_waits_while_a_run_holds_the_lock_then_lands(reports_dir, tmp_path, capsys, data_dir):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    shutil.copy(reports_dir / "reimbursements" / "reimbursements_us.tsv", drop)
+    data_dir.mkdir(parents=True)
+    codes = []
+    with open(data_dir / RUN_LOCK, "a+", encoding="utf-8") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        ingest = threading.Thread(target=lambda: codes.append(
+            main(["ingest", "--seller", "S1", "--marketplace", "US", str(drop)])))
+        ingest.start()
+        ingest.join(timeout=2)
+        assert ingest.is_alive() and not (data_dir / "lake").exists()  # nothing landed while the run builds
+    ingest.join(timeout=60)
+    assert codes == [0]
+    captured = capsys.readouterr()
+    assert "waiting for it to end" in captured.err and "1 files: 1 landed" in captured.out

@@ -7,6 +7,7 @@ import yaml
 
 from dagster_project.assets.lake import NO_QUARANTINED_FILES, lake_key, lake_tables
 from dagster_project.assets.sp_api import PULLED, sp_api_key
+from dagster_project.assets.transform import incremental_code
 from dagster_project.cli import INSTANCE_CONFIG
 from dagster_project.project import dbt_project
 from ingestion.catalog import REPORTS
@@ -91,3 +92,33 @@ def test_daily_job_selects_every_executable_asset_and_runs_at_six_utc(defs):
         "daily_refresh_job", "0 6 * * *", "UTC"
     )
     assert defs.resolve_sensor_def("inbox_sensor").job_name == "daily_refresh_job"
+
+
+def test_the_incremental_code_digest_changes_with_what_incremental_rows_were_made_by(tmp_path):
+    base = manifest()
+    path = tmp_path / "manifest.json"
+
+    def digest_after(change) -> str:
+        edited = json.loads(json.dumps(base))
+        change(edited)
+        path.write_text(json.dumps(edited), encoding="utf-8")
+        return incremental_code(path)
+
+    def checksum(uid: str):
+        def change(m: dict) -> None:
+            m["nodes"][uid]["checksum"]["checksum"] = "0" * 64
+        return change
+
+    def macro(m: dict) -> None:
+        m["macros"]["macro.fbaudit.latest_document_rows"]["macro_sql"] += "\n"
+
+    def dbt_version(m: dict) -> None:
+        m["metadata"]["dbt_version"] = "9.9.9"
+
+    unchanged = digest_after(lambda m: None)
+    assert base["nodes"]["model.fbaudit.stg_lake__ledger_detail"]["config"]["materialized"] == "incremental"
+    for change in (checksum("model.fbaudit.stg_lake__ledger_detail"), checksum("seed.fbaudit.marketplaces"),
+                   macro, dbt_version):
+        assert digest_after(change) != unchanged
+    # a table model is rebuilt in full by every build: its code does not outlive a build
+    assert digest_after(checksum("model.fbaudit.fct_claim_opportunities")) == unchanged
