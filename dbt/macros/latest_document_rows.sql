@@ -17,8 +17,8 @@
     `_document_created_at`.
 
     Incremental (macros/latest_documents_incremental.sql): the model is incremental on DuckDB, keyed on
-    landed documents. On a build over an existing table only the rows of the scope the newly landed
-    documents touch are read, and the strategy replaces that scope's rows in the table.
+    landed documents. A build over an existing table reads only the rows of the newly landed documents and
+    of the documents they can change, and the strategy replaces those documents' rows in the table.
 -#}
 {% macro latest_document_rows(report) -%}
     {{ config(
@@ -30,23 +30,32 @@
     {%- set spec = fbaudit.lake_coverage().get(report, {}) -%}
     {%- set coverage = spec.get('coverage') -%}
     {%- set column = spec.get('coverage_column') -%}
-    {%- set changed = fbaudit.in_changed_scope(report, 'lake_rows') if is_incremental() else 'true' -%}
+    {%- set rows = fbaudit.lake_rows_to_build(report) -%}
 {#- The lake is read where it is needed, never through a shared CTE: DuckDB materializes a CTE read twice,
     which at 10^7 ledger rows held every column of ~9 M rows in memory. -#}
 with
 
-{{ fbaudit.lake_documents(report) }}
+documents as (
+    select
+        document_id,
+        seller_id,
+        scope,
+        covers_from,
+        covers_to,
+        created_at
+    from {{ source('lake', '_documents') }}
+    where report = '{{ report }}'
+),
 
 dated_rows as (
     select
         {{ fbaudit.lake_source_row_id('lake_rows') }} as source_row_id,
         lake_rows.*,
         documents.created_at as _document_created_at
-    from {{ source('lake', report) }} as lake_rows
+    from {{ rows }} as lake_rows
     inner join documents
         on lake_rows._document_id = documents.document_id
         and lake_rows.seller_id = documents.seller_id
-    where {{ changed }}
 ),
 
 {% if coverage == 'window' %}
@@ -57,9 +66,8 @@ row_days as (
         seller_id,
         _scope,
         cast({{ column }} as date) as coverage_date
-    from {{ source('lake', report) }} as lake_rows
+    from {{ rows }} as lake_rows
     where {{ column }} is not null
-        and {{ changed }}
 ),
 
 day_owners as (
@@ -108,7 +116,6 @@ document_keys as (
         _document_id,
         {{ fbaudit.lake_coverage_key(report, 'lake_rows') }} as coverage_key
     from {{ source('lake', report) }} as lake_rows
-    where {{ changed }}
 ),
 
 key_owners as (

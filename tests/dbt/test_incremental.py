@@ -4,6 +4,7 @@ the scope of the documents landed since, and must leave exactly the rows a full 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from datetime import UTC, date, datetime
@@ -93,10 +94,15 @@ def built_twice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Pat
     return settings, target, output
 
 
-def test_the_second_build_is_incremental(built_twice: tuple[Settings, Path, str]) -> None:
+def test_the_second_build_reads_only_the_changed_documents_files(built_twice: tuple[Settings, Path, str]) -> None:
     _, target, _ = built_twice
-    compiled = next((target / "run").rglob("stg_lake__ledger_detail.sql")).read_text(encoding="utf-8")
-    assert "delete from" in compiled and "new_documents" in compiled
+    swap = next((target / "run").rglob("stg_lake__ledger_detail.sql")).read_text(encoding="utf-8")
+    assert "delete from" in swap and "insert into" in swap
+    compiled = next((target / "compiled").rglob("stg_lake__ledger_detail.sql")).read_text(encoding="utf-8")
+    assert "report=ledger_detail/**" not in compiled  # no glob over the whole report
+    # the older document (the empty re-issue has no file) and the newer one, whose July 3 and 6 they cover;
+    # not the fixtures' documents (another seller)
+    assert len(set(re.findall(r"report=ledger_detail/seller_id=[^']+[.]parquet", compiled))) == 2
 
 
 def test_new_documents_edit_drop_and_keep_rows_as_latest_document_wins(
