@@ -15,6 +15,9 @@
     ('other_events', 'other_adjustments'),
     ('unknown_events', 'unknown'),
 ] -%}
+{#- Built after int_products__identities, never beside it: at 10^7 ledger rows each takes most of DuckDB's
+    memory limit, and the two side by side both ran out of memory (make bench, the daily run). -#}
+-- depends_on: {{ ref('int_products__identities') }}
 with
 
 summary as (
