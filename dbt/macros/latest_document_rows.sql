@@ -31,6 +31,8 @@
     {%- set coverage = spec.get('coverage') -%}
     {%- set column = spec.get('coverage_column') -%}
     {%- set rows = fbaudit.lake_rows_to_build(report) -%}
+{#- Documents come from stg_lake__documents (a table): the lake holds one file per document, thousands for an
+    agency, and every lake model reading them again took seconds. -#}
 {#- The lake is read where it is needed, never through a shared CTE: DuckDB materializes a CTE read twice,
     which at 10^7 ledger rows held every column of ~9 M rows in memory. -#}
 with
@@ -43,7 +45,7 @@ documents as (
         covers_from,
         covers_to,
         created_at
-    from {{ source('lake', '_documents') }}
+    from {{ ref('stg_lake__documents') }}
     where report = '{{ report }}'
 ),
 

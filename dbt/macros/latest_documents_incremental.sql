@@ -35,7 +35,7 @@ documents as (
         covers_from,
         covers_to,
         landed_at
-    from {{ source('lake', '_documents') }}
+    from {{ ref('stg_lake__documents') }}
     where report = '{{ report }}'
 ),
 
