@@ -12,8 +12,8 @@
     counts as new). It reads the files of the new documents and of the documents they can change, works out
     their latest rows as a full build would (who owns a day, key or snapshot is decided over every document),
     and the strategy `latest_documents` swaps them in: it deletes those documents' rows from the table and
-    inserts the new ones. A document whose rows are all superseded is not held, so later builds read its
-    documents again: more work, the same rows.
+    inserts the new ones. A document whose rows are all superseded is not held, so later builds read it, and
+    the documents sharing its scope, again: more work, the same rows.
 
     Spark builds these models as tables (its parquet tables cannot delete rows).
 -#}
