@@ -37,17 +37,7 @@
     which at 10^7 ledger rows held every column of ~9 M rows in memory. -#}
 with
 
-documents as (
-    select
-        document_id,
-        seller_id,
-        scope,
-        covers_from,
-        covers_to,
-        created_at
-    from {{ ref('stg_lake__documents') }}
-    where report = '{{ report }}'
-),
+{{ fbaudit.report_documents(report) }}
 
 dated_rows as (
     select

@@ -27,17 +27,7 @@
     {%- set query -%}
 with
 
-documents as (
-    select
-        document_id,
-        seller_id,
-        scope,
-        covers_from,
-        covers_to,
-        landed_at
-    from {{ ref('stg_lake__documents') }}
-    where report = '{{ report }}'
-),
+{{ fbaudit.report_documents(report) }}
 
 held_documents as (
     select distinct
@@ -144,6 +134,25 @@ left join files
 order by files.file_name
     {%- endset -%}
     {{ return(run_query(query)) }}
+{%- endmacro %}
+
+
+{#- The CTE `documents`: the report's documents (landed_at only on an incremental build, which needs it). -#}
+{% macro report_documents(report) -%}
+documents as (
+    select
+        document_id,
+        seller_id,
+        scope,
+        covers_from,
+        covers_to,
+        created_at
+        {%- if is_incremental() %},
+        landed_at
+        {%- endif %}
+    from {{ ref('stg_lake__documents') }}
+    where report = '{{ report }}'
+),
 {%- endmacro %}
 
 
