@@ -135,3 +135,34 @@ def test_settlement_summary_row_is_carried_onto_its_lines(warehouse: duckdb.Duck
     count, with_type, low, high = lines
     assert count > 0 and with_type == count
     assert low == high == Decimal("1234.56")
+
+
+def test_a_null_in_a_declared_column_fails_the_models_not_null_test(
+    warehouse: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """not_null_columns (one test for a model's declared columns) passes on the built table and fails, naming the
+    column, once one row has a null in one of them."""
+    built = warehouse.sql("select path from duckdb_databases() where database_name = current_database()").fetchone()
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copyfile(built[0], data_dir / "warehouse.duckdb")
+
+    def run_tests() -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "FBAUDIT_DATA_DIR": str(data_dir), "DO_NOT_TRACK": "1"}
+        command = [shutil.which("dbt") or "dbt", "test", "--project-dir", str(DBT_DIR), "--profiles-dir",
+                   str(DBT_DIR), "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
+                   "--select", "stg_lake__reimbursements,test_name:not_null_columns", "--store-failures"]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+
+    passing = run_tests()
+    assert passing.returncode == 0 and " 1 test in " in passing.stdout, passing.stdout[-3000:]
+    with duckdb.connect(str(data_dir / "warehouse.duckdb")) as con:
+        con.execute("update staging.stg_lake__reimbursements set marketplace_id = null "
+                    "where source_row_id = (select min(source_row_id) from staging.stg_lake__reimbursements)")
+    failing = run_tests()
+    assert failing.returncode == 1 and "Got 1 result" in failing.stdout, failing.stdout[-3000:]
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+        failures = [t for (t,) in con.sql("select table_schema || '.' || table_name from information_schema.tables "
+                                          "where table_name like 'not_null_columns%'").fetchall()]
+        assert len(failures) == 1, failures
+        assert con.sql(f"select null_column from {failures[0]}").fetchall() == [("marketplace_id",)]
