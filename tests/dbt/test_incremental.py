@@ -71,6 +71,7 @@ def built_twice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Pat
                      "TEA-TIN-200,1.95,USD,2026-01-01\n", encoding="utf-8")
     land(settings, costs, datetime(2026, 7, 1, tzinfo=UTC))
     land(settings, FIXTURES / "inventory" / "inventory_us.tsv", datetime(2026, 7, 1, tzinfo=UTC))
+    land(settings, FIXTURES / "settlements" / "settlement_us.tsv", datetime(2026, 3, 30, tzinfo=UTC))
     dbt_build(settings, target)
 
     # landed after the build: an older report (created before the newer one, downloaded late), a re-issue that
@@ -90,6 +91,12 @@ def built_twice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Pat
     fixture_rows = (FIXTURES / "inventory" / "inventory_us.tsv").read_text(encoding="utf-8").splitlines()
     inventory.write_text("\n".join([INVENTORY_HEADER, fixture_rows[1]]) + "\n", encoding="utf-8")
     land(settings, inventory, datetime(2026, 7, 2, tzinfo=UTC))
+    settlement = (FIXTURES / "settlements" / "settlement_us.tsv").read_text(encoding="utf-8")
+    assert settlement.count("\t1234.56\tUSD\t") == 1 and settlement.count("\tPrincipal\t12.99\t") == 1
+    reissue = tmp / "settlement_us_reissued.tsv"  # Amazon re-issued the settlement: a new total, one line edited
+    reissue.write_text(settlement.replace("\t1234.56\tUSD\t", "\t1300.00\tUSD\t")
+                       .replace("\tPrincipal\t12.99\t", "\tPrincipal\t13.49\t"), encoding="utf-8")
+    land(settings, reissue, datetime(2026, 3, 31, tzinfo=UTC))
     output = dbt_build(settings, target)
     return settings, target, output
 
@@ -118,6 +125,13 @@ def test_new_documents_edit_drop_and_keep_rows_as_latest_document_wins(
             where seller_id = '{SELLER}' order by sku, effective_date
         """).fetchall()
         inventory = con.sql(f"select sku from staging.stg_lake__inventory where seller_id = '{SELLER}'").fetchall()
+        settlements = con.sql(f"""
+            select settlement_total_amount, count(distinct _document_id), count(*) from staging.stg_lake__settlements
+            where seller_id = '{SELLER}' group by all
+        """).fetchall()
+        amounts = {amount for (amount,) in con.sql(
+            f"select amount from staging.stg_lake__settlements where seller_id = '{SELLER}'").fetchall()}
+    lines = len((FIXTURES / "settlements" / "settlement_us.tsv").read_text(encoding="utf-8").splitlines()) - 2
     assert ledger == [
         (date(2026, 7, 1), "FBA15SCEN1", 24),  # only the late-landed older report covers July 1
         (date(2026, 7, 3), "ADJ-M", -3),  # the older report, landed later, does not undo the newer one's edit
@@ -128,6 +142,9 @@ def test_new_documents_edit_drop_and_keep_rows_as_latest_document_wins(
         ("TEA-TIN-200", Decimal("1.95"), date(2026, 1, 1)),  # a key the newer document does not hold is kept
     ]
     assert inventory == [("MUG-BLUE-12",)]  # the newest snapshot, alone
+    # the re-issued settlement's lines replace the first issue's, each carrying the new summary's total
+    assert settlements == [(Decimal("1300.00"), 1, lines)] and Decimal("13.49") in amounts
+    assert Decimal("12.99") not in amounts
 
 
 def test_an_incremental_build_leaves_the_rows_a_full_build_makes(built_twice: tuple[Settings, Path, str]) -> None:

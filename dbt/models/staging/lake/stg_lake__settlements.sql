@@ -3,8 +3,9 @@
     transaction row of the settlement (settlement_start_at ... settlement_total_amount) and the summary
     row itself is dropped, so each row here is one amount component.
     A settlement's rows all come from the one document that owns it (latest document wins, by key), so its
-    summary is that document's summary row: read from the lake by document (a few rows) rather than by a
-    second pass over the latest rows, which DuckDB would hold in memory. -#}
+    summary is that document's summary row. A full build reads it from the lake by document (a few rows)
+    rather than by a second pass over the latest rows, which DuckDB would hold in memory; an incremental build
+    reads it from the latest rows it builds, which are few, rather than scanning every settlement in the lake. -#}
 with
 
 lake_rows as (
@@ -25,7 +26,7 @@ summaries as (
         max(deposit_at) as deposit_at,
         max(total_amount) as settlement_total_amount,
         max(currency_code) as currency_code
-    from {{ source('lake', 'settlements') }}
+    from {% if is_incremental() %}lake_rows{% else %}{{ source('lake', 'settlements') }}{% endif %}
     where transaction_type is null
     group by seller_id, _document_id, settlement_id
 ),
