@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the date the pipeline treats as today (overrides FBAUDIT_AS_OF)")
     run.add_argument("--no-dashboards", action="store_true",
                      help="build everything but the Evidence site (tests and benchmarks that do not look at it)")
+    run.add_argument("--full-refresh", action="store_true",
+                     help="build every table in full, the incremental staging tables too (they are rebuilt in "
+                          "full anyway when the dbt project changes)")
     run.add_argument("--verbose", action="store_true",
                      help="show Dagster's and dbt's whole log on the console, not only progress")
     run.add_argument("--wait", type=positive_int, metavar="SECONDS",
@@ -146,6 +149,7 @@ def run_locked(settings: Settings, args: argparse.Namespace) -> int:
 
     from .assets.reports import DASHBOARDS_KEY
     from .assets.sp_api import pull_problems
+    from .assets.transform import dbt_models
     from .definitions import defs
     from .jobs import daily_refresh_job
     from .project import dbt_project
@@ -174,7 +178,8 @@ def run_locked(settings: Settings, args: argparse.Namespace) -> int:
             run_id=run_id,
             asset_selection=selection,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}},
+                        "ops": {dbt_models.op.name: {"config": {"full_refresh": args.full_refresh}}}},
         )
     problems = quarantined(result)
     unpulled = pull_problems(result)

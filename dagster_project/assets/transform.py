@@ -42,22 +42,27 @@ def incremental_code(manifest_path: Path) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+class DbtBuildConfig(dg.Config):
+    full_refresh: bool = False  # build every table in full, the incremental ones too (fbaudit run --full-refresh)
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=TRANSLATOR, pool=WRITER_POOL
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[object]:
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig) -> Iterator[object]:
     # dbt's artifacts of the latest build, beside the data they describe (not a new folder in dbt/ per run)
     settings = load_settings()
     ensure_claim_files(settings)  # the claims sources read the actions log and the register: they must exist
     target = settings.data_dir / ".dagster" / "dbt_target"
     os.environ.setdefault("PYTHONFAULTHANDLER", "1")  # a crashing dbt leaves its threads' stacks in the log
     code_file, code = target / INCREMENTAL_CODE, incremental_code(dbt_project.manifest_path)
-    args = BUILD_ARGS
-    if not code_file.exists() or code_file.read_text(encoding="utf-8") != code:
-        context.log.info("the dbt project changed since the last build (or none finished): "
-                         "building every table in full")
-        args = [*BUILD_ARGS, "--full-refresh"]
-    build = dbt.cli(args, context=context, target_path=target, raise_on_error=False)
+    changed = not code_file.exists() or code_file.read_text(encoding="utf-8") != code
+    full = config.full_refresh or changed
+    if full:
+        context.log.info("building every table in full: " + (
+            "as asked" if config.full_refresh else "the dbt project changed since the last build (or none finished)"))
+    build = dbt.cli([*BUILD_ARGS, "--full-refresh"] if full else BUILD_ARGS, context=context, target_path=target,
+                    raise_on_error=False)
     yield from build.stream()
     exit_code = build.process.wait()
     if exit_code < 0 and -exit_code in CRASH_SIGNALS and context.retry_number == 0:  # a 2nd crash fails the step

@@ -53,6 +53,17 @@ def test_demo_then_run_fills_staging_for_every_report(tmp_path):
                 assert rows > 0, f"{relation} is empty after the demo run"
     assert (data_dir / ".dagster" / "dagster.yaml").exists()
 
+    # the next run builds the lake staging tables incrementally; --full-refresh builds them in full, same rows
+    def rerun(*flags: str) -> dict[str, int]:
+        again = fbaudit("run", "--no-dashboards", *flags, cwd=tmp_path, data_dir=data_dir)
+        assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+        build = json.loads((data_dir / ".dagster" / "dbt_target" / "run_results.json").read_text(encoding="utf-8"))
+        assert build["args"].get("full_refresh", False) == bool(flags), build["args"]
+        with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+            return {r: con.execute(f"select count(*) from {r}").fetchone()[0] for m in relations.values() for r in m}
+
+    assert rerun() == rerun("--full-refresh")
+
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
