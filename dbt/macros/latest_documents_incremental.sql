@@ -65,7 +65,9 @@ files as (
         {%- if coverage == 'window' %},
         cast(cast(min(stats_min_value) as timestamp) as date) as first_day,
         cast(cast(max(stats_max_value) as timestamp) as date) as last_day
-    from parquet_metadata('{{ lake }}/seller_id=*/*/*.parquet')
+    {# `**`, not seller_id=*/*/*: a pattern that matches no file is an error, and a report may have no rows yet
+       (its documents all empty); `**` matches the report's _empty.parquet, which has no row group to list #}
+    from parquet_metadata('{{ lake }}/**/*.parquet')
     where path_in_schema = '{{ column }}'
     group by file_name
         {%- else %}

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ingestion.lake import ensure_lake
 from ingestion.land import land_file
 from ingestion.settings import Settings
 from tests.dbt.test_staging import DBT_DIR, land_fixtures, ledger_document, ledger_row
@@ -153,3 +154,19 @@ def test_an_incremental_build_leaves_the_rows_a_full_build_makes(built_twice: tu
     dbt_build(settings, target, "--full-refresh")
     assert table_digests(settings.warehouse_path) == incremental
     assert incremental["stg_lake__ledger_detail"][0] > 3  # the other seller's rows are there too
+
+
+def test_a_report_with_no_rows_yet_builds_again(tmp_path: Path) -> None:
+    """A new seller's reports can all be empty: the second build is incremental and must not fail for want of
+    a row file (a pattern that matches no file is an error in DuckDB)."""
+    settings = Settings(data_dir=tmp_path / "data", as_of=date(2026, 9, 30), sellers_file=tmp_path / "s.yml")
+    ensure_lake(settings.lake_dir)
+    land(settings, ledger_document(tmp_path / "ledger_empty.tsv"), datetime(2026, 7, 11, tzinfo=UTC),
+         (date(2026, 7, 3), date(2026, 7, 10)))
+    target = tmp_path / "target"
+    dbt_build(settings, target)
+    dbt_build(settings, target)
+    swap = next((target / "run").rglob("stg_lake__ledger_detail.sql")).read_text(encoding="utf-8")
+    assert "insert into" in swap  # incremental: the strategy's swap, not a create table
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        assert con.sql("select count(*) from staging.stg_lake__ledger_detail").fetchone() == (0,)
