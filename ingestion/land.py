@@ -26,6 +26,7 @@ import duckdb
 
 from . import lake
 from .catalog import REPORTS, Marketplace, marketplace
+from .inbox_index import InboxIndex
 from .parse import ParsedDocument, ParseError, Prepared, parse_batch, prepare, sql_literal
 from .settings import Settings
 
@@ -237,21 +238,37 @@ def land_paths(paths: Iterable[Path], *, seller_id: str, marketplace_code: str, 
 
 
 def land_inbox(settings: Settings, progress: Progress | None = None) -> list[LandingResult]:
-    """Land every file under inbox/<seller_id>/<CODE>/. Files stay where they are: re-runs are no-ops."""
-    results = []
+    """Land every file under inbox/<seller_id>/<CODE>/. Files stay where they are: re-runs are no-ops, and a file
+    unchanged since it landed is not read again (ingestion/inbox_index.py); progress counts those in one line."""
+    index = InboxIndex(settings)
+    results, stats, unchanged = [], {}, 0
     for seller_dir in _subdirs(settings.inbox_dir):
         for market_dir in _subdirs(seller_dir):
             files = _files_under(market_dir)
             try:
-                marketplace(market_dir.name)
+                mp = marketplace(market_dir.name)
             except ValueError as exc:
                 message = (f"{market_dir}: the folder name is not a marketplace code ({exc})\n"
                            f"What to do: move the files to {settings.inbox_dir}/{seller_dir.name}/<CODE>/")
                 results += [_report(quarantine(f, message, seller_id=seller_dir.name, marketplace_id="",
                                                settings=settings), progress) for f in files]
                 continue
-            results += land_paths(files, seller_id=seller_dir.name, marketplace_code=market_dir.name,
-                                  settings=settings, progress=progress)
+            outcome: dict[Path, LandingResult] = {}
+            for f in files:
+                stats[f] = f.stat()  # before it is read: see InboxIndex.record
+                if found := index.landed(f, stats[f], seller_dir.name):
+                    document_id, report = found
+                    outcome[f] = LandingResult(f, "duplicate", report, seller_dir.name, mp.marketplace_id,
+                                               document_id, rows=0, error=None)
+            unchanged += len(outcome)
+            new = [f for f in files if f not in outcome]
+            if new:
+                outcome.update(zip(new, land_paths(new, seller_id=seller_dir.name, marketplace_code=market_dir.name,
+                                                   settings=settings, progress=progress), strict=True))
+            results += [outcome[f] for f in files]
+    index.record((r.path, stats[r.path], r.document_id, r.report) for r in results if r.status != "quarantined")
+    if unchanged and progress:
+        progress(f"{unchanged:,} files already landed and unchanged since: not read again")
     return results
 
 

@@ -1,6 +1,8 @@
 import dataclasses
 import gzip
 import hashlib
+import json
+import os
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -170,7 +172,7 @@ def test_inbox_lands_in_place_and_a_rerun_changes_nothing(settings, reports_dir)
     second = land_inbox(settings, progress=messages.append)
     assert sorted(r.status for r in second) == ["duplicate", "duplicate", "duplicate", "quarantined",
                                                 "quarantined"]
-    assert len(messages) == 5 and any(m.startswith("duplicate ledger_detail") for m in messages)
+    assert len(messages) == 3 and "3 files already landed and unchanged since: not read again" in messages
     assert lake_files(settings) == before  # the quarantined files were not copied again
 
 
@@ -274,3 +276,39 @@ def test_documents_of_one_shape_land_in_one_batch_exactly_as_each_would_alone(se
 
 def replace_data_dir(settings, data_dir: Path):
     return dataclasses.replace(settings, data_dir=data_dir)
+
+
+def test_an_inbox_file_unchanged_since_it_landed_is_not_read_again(settings, reports_dir):
+    """The inbox index: a file with the size and mtime it landed with is its document again, unread (so a
+    same-size rewrite that kept the mtime goes unnoticed, as with rsync); a new mtime, a lost lake document or
+    a lost index means the file is read again."""
+    folder = settings.inbox_dir / "S1" / "US"
+    folder.mkdir(parents=True)
+    ledger = folder / "ledger.tsv"
+    shutil.copy(reports_dir / LEDGER, ledger)
+    (first,) = land_inbox(settings)
+    assert first.status == "landed"
+
+    text = ledger.read_text()
+    stat = ledger.stat()
+    ledger.write_text(text.replace("Shipments", "Shipmentz", 1))  # same size: a different document, unread
+    os.utime(ledger, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    messages = []
+    (unread,) = land_inbox(settings, progress=messages.append)
+    assert (unread.status, unread.document_id, unread.report) == ("duplicate", first.document_id, "ledger_detail")
+    assert messages == ["1 files already landed and unchanged since: not read again"]
+
+    os.utime(ledger, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # touched: read again
+    (read_again,) = land_inbox(settings)
+    assert read_again.status == "landed" and read_again.document_id != first.document_id
+    ledger.write_text(text)
+    assert land_inbox(settings)[0].status == "duplicate"  # the first document, known by its bytes
+
+    shutil.rmtree(settings.lake_dir)  # its document is gone from the lake: landed again
+    (relanded,) = land_inbox(settings)
+    assert (relanded.status, relanded.document_id) == ("landed", first.document_id)
+
+    (settings.landing_dir / "inbox-index.json").write_text("{not json")  # a lost index: every file read once
+    assert land_inbox(settings)[0].status == "duplicate"
+    assert json.loads((settings.landing_dir / "inbox-index.json").read_text())["S1/US/ledger.tsv"][2] == \
+        first.document_id
