@@ -3,7 +3,7 @@ only facts are asserted (no timings)."""
 
 import pytest
 
-from benchmarks.bench import report, run_size
+from benchmarks.bench import fixed_cost, report, run_size
 from benchmarks.scale import LEDGER_REPORTS, plan
 
 
@@ -38,3 +38,13 @@ def test_the_smallest_size_runs_every_stage(tmp_path):
     for stage in ("build", "incremental"):  # where each build's time went, by layer
         note = result.stages[stage].note
         assert all(f"{part} " in note for part in ("staging", "intermediate", "marts", "tests")), note
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_dbt_fixed_cost_is_an_incremental_build_over_an_empty_lake(tmp_path):
+    fixed = fixed_cost(tmp_path)
+    print(f"\ndbt's fixed cost: {fixed.seconds:.1f} s ({fixed.note})")
+    assert fixed.seconds > 0 and all(f"{part} " in fixed.note for part in ("staging", "intermediate", "tests"))
+    assert not (tmp_path / "empty").exists()  # the empty lake and its warehouse are removed
+    assert report([], fixed).startswith(f"dbt's fixed cost: {fixed.seconds:.1f} s, ")
