@@ -30,7 +30,7 @@ def test_the_smallest_size_runs_every_stage(tmp_path):
     assert all(gen.rows[r] for r in LEDGER_REPORTS)
     assert not result.failures
     assert result.landed_rows == gen.document_rows
-    assert result.floor_rows == result.landed_rows
+    assert result.floor_rows == result.landed_rows == result.stages["typed"].rows
     assert result.incremental_rows == sum(gen.newday_rows.values()) > 0
     assert gen.newday_rows["ledger_detail"] > 0
     assert not list((tmp_path / "1e5" / "newday").rglob("*.txt"))  # every new-day file moved and landed
