@@ -96,7 +96,7 @@ dagster: install
 	FBAUDIT_DATA_DIR=$(DATA) DAGSTER_HOME=$(DATA)/.dagster $(RUN) dagster dev -m dagster_project.definitions \
 		-h 127.0.0.1 -p 3000
 
-# Performance at seller scale against the DuckDB floor (benchmarks/bench.py; the 10^7 size takes about an hour):
+# Performance at seller scale against the DuckDB floor (benchmarks/bench.py; 20-25 minutes here, half of it 10^7 rows):
 # make bench ARGS="--sizes 1e5,1e6 --no-evidence"; writes benchmarks/RESULTS.md
 bench: install dashboards-install
 	$(RUN) python -m benchmarks.bench $(ARGS)
