@@ -8,6 +8,9 @@ export UV_COMPILE_BYTECODE := 1
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# uv's folder on the PATH of everything make runs: tests start `uv run fbaudit ...` as users do, and a uv installed
+# by `pip install --user` (below) is in ~/.local/bin, which a fresh machine's PATH may lack
+export PATH := $(dir $(UV)):$(PATH)
 RUN := $(UV) run --frozen
 DBT := $(RUN) dbt --no-use-colors
 DBT_DIRS := --project-dir $(CURDIR)/dbt --profiles-dir $(CURDIR)/dbt
