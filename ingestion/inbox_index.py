@@ -58,8 +58,10 @@ class InboxIndex:
         if entries == self.entries:  # a run that changed nothing writes nothing
             return
         self.entries = entries
-        text = json.dumps(entries, separators=(",", ":"))
-        lake.write_atomic(self.path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(self.entries, separators=(",", ":")), encoding="utf-8")
+        tmp.replace(self.path)
 
     def _key(self, path: Path) -> str:
         return path.relative_to(self.settings.inbox_dir).as_posix()

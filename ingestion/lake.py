@@ -13,8 +13,6 @@ Parquet files carry `seller_id` and `marketplace_id` as real columns; readers us
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from pathlib import Path
 
 from .catalog import DUCKDB_TYPES, ReportSpec
@@ -115,14 +113,3 @@ def ensure_lake(lake_dir: Path) -> None:
             tmp = target.with_suffix(".tmp")
             con.execute(f"COPY (SELECT {select} LIMIT 0) TO '{tmp}' (FORMAT parquet)")
             tmp.replace(target)
-
-
-def write_atomic(target: Path, write: Callable[[Path], object]) -> None:
-    """`write` fills a hidden temp file beside `target`, which then replaces it: readers see all or nothing."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        tmp.replace(target)
-    finally:
-        tmp.unlink(missing_ok=True)

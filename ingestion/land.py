@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -174,7 +175,7 @@ class _Landing:
     def _commit(self, item: _Pending, doc: ParsedDocument, gzipped: bytes, staged: Path) -> LandingResult:
         """Move the document's staged files into the lake: raw copy, rows per marketplace, documents row last."""
         document_id, settings = item.doc.document_id, self.settings
-        lake.write_atomic(lake.raw_path(settings.landing_dir, doc.spec, self.seller_id, document_id),
+        _write_atomic(lake.raw_path(settings.landing_dir, doc.spec, self.seller_id, document_id),
                       lambda tmp: tmp.write_bytes(gzipped))
         for market in doc.marketplaces:
             _move_staged(staged / "rows" / f"_document_id={document_id}" / f"marketplace_id={market}",
@@ -282,8 +283,8 @@ def quarantine(path: Path, message: str, *, seller_id: str, marketplace_id: str,
     target = already[0] if already else qdir / f"{datetime.now(UTC).strftime(QUARANTINE_STAMP)}-{path.name}"
     error_file = target.with_name(target.name + ".error.txt")
     if not already:
-        lake.write_atomic(error_file, lambda tmp: tmp.write_text(f"{message}\n", encoding="utf-8"))
-        lake.write_atomic(target, lambda tmp: shutil.copyfile(path, tmp))
+        _write_atomic(error_file, lambda tmp: tmp.write_text(f"{message}\n", encoding="utf-8"))
+        _write_atomic(target, lambda tmp: shutil.copyfile(path, tmp))
     quarantine_id = hashlib.sha256(data).hexdigest()
     record = lake.quarantine_path(settings.lake_dir, seller_id, quarantine_id)
     if not record.exists():
@@ -311,7 +312,7 @@ def _short_error(message: str, path: Path) -> str:
 def _write_row(con: duckdb.DuckDBPyConnection, target: Path, columns: tuple[tuple[str, str], ...],
                values: dict[str, object]) -> None:
     """One row of these lake columns, written atomically as a Parquet file."""
-    lake.write_atomic(target, lambda tmp: con.execute(f"COPY (SELECT {_typed(columns, values)}) TO '{tmp}' "
+    _write_atomic(target, lambda tmp: con.execute(f"COPY (SELECT {_typed(columns, values)}) TO '{tmp}' "
                                                   f"(FORMAT parquet)"))
 
 
@@ -325,7 +326,17 @@ def _move_staged(partition: Path, target: Path) -> None:
     files = list(partition.glob("*.parquet"))
     if len(files) != 1:
         raise RuntimeError(f"{partition}: {len(files)} Parquet files, expected one")
-    lake.write_atomic(target, lambda tmp: files[0].replace(tmp))
+    _write_atomic(target, lambda tmp: files[0].replace(tmp))
+
+
+def _write_atomic(target: Path, write: Callable[[Path], object]) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _naive_utc(moment: datetime) -> datetime:
